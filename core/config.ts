@@ -1,0 +1,198 @@
+/**
+ * Reads and validates the configuration of a growth-stages app. Engine-free: the CDK app, the
+ * Terraform app and the CLI all parse input here, so a bad value is refused the same way
+ * everywhere, before anything is synthesized.
+ */
+import { findStage, STAGE_CHOICES, StageDefinition } from './stages';
+
+/** A configuration value that cannot be used; the message is one line for the user. */
+export class ConfigError extends Error {
+  constructor(
+    readonly key: string,
+    readonly value: unknown,
+    readonly accepted: string,
+  ) {
+    super(`invalid value for "${key}": ${JSON.stringify(value)}; accepted: ${accepted}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export interface GrowthConfig {
+  /** The stage to build. */
+  readonly stage: StageDefinition;
+  /** Prefix of every stack name and of named resources. */
+  readonly appName: string;
+  /** The primary region; every stage names its region and leaves the account to the CLI. */
+  readonly region: string;
+  /** The second region of stage 5. */
+  readonly secondaryRegion: string;
+  /** IPv4 CIDR of the VPC; subnets are carved from it with fixed masks. */
+  readonly vpcCidr: string;
+  /** Instance type of the app instances (Graviton, arm64). */
+  readonly instanceType: string;
+  /** ACM certificate for the load balancer's HTTPS listener; without it the ALB serves HTTP. */
+  readonly certificateArn?: string;
+  /** E-mail address subscribed to the alarm topic. */
+  readonly alarmEmail?: string;
+  /** Auto Scaling group bounds (stage 3 on). */
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Aurora Serverless v2 capacity bounds in ACUs; a minimum of 0 lets the cluster auto-pause. */
+  readonly dbMinCapacity: number;
+  readonly dbMaxCapacity: number;
+  /** NAT gateways for the app subnets from stage 3: 2 keeps each AZ independent, 1 saves cost. */
+  readonly natGateways: number;
+  /** Retention of every log group, in days. */
+  readonly logRetentionDays: number;
+}
+
+/** Commercial regions this project supports (Graviton, Aurora Serverless v2 and Valkey in each). */
+export const REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1', 'eu-south-1',
+  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+  'ap-south-1',
+] as const;
+
+/** Graviton families the arm64 Amazon Linux 2023 AMI runs on. */
+const INSTANCE_FAMILIES = ['t4g', 'm6g', 'm7g', 'm8g', 'c6g', 'c7g', 'c8g', 'r6g', 'r7g', 'r8g'];
+const INSTANCE_SIZES = ['nano', 'micro', 'small', 'medium', 'large', 'xlarge', '2xlarge', '4xlarge',
+  '8xlarge', '12xlarge', '16xlarge'];
+
+/** Retention periods CloudWatch Logs accepts. */
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+  1827, 2192, 2557, 2922, 3288, 3653];
+
+export const DEFAULTS = {
+  stage: 'single-box',
+  appName: 'webapp',
+  region: 'us-east-1',
+  secondaryRegion: 'us-west-2',
+  vpcCidr: '10.0.0.0/16',
+  instanceType: 't4g.small',
+  minCapacity: 2,
+  maxCapacity: 6,
+  dbMinCapacity: 0,
+  dbMaxCapacity: 8,
+  natGateways: 2,
+  logRetentionDays: 30,
+} as const;
+
+/** Every key `parseConfig` reads, for the README and the CLI's help. */
+export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'instanceType',
+  'certificateArn', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
+  'natGateways', 'logRetentionDays'] as const;
+
+export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/**
+ * Builds the configuration from raw values (CDK context, CLI flags), validating each one.
+ * Values may arrive as strings (`-c key=value`) or JSON values (cdk.json).
+ *
+ * @throws ConfigError for the first value that is not accepted
+ */
+export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
+  const text = (key: ConfigKey, fallback?: string): string | undefined => {
+    const raw = get(key);
+    if (raw === undefined || raw === null || raw === '') return fallback;
+    if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(key, raw, 'a string');
+    return String(raw).trim();
+  };
+  const required = (key: keyof typeof DEFAULTS) => text(key, String(DEFAULTS[key])) as string;
+
+  const stageValue = required('stage');
+  const stage = findStage(stageValue);
+  if (!stage) throw new ConfigError('stage', stageValue, STAGE_CHOICES);
+
+  const appName = matching('appName', required('appName'), /^[a-z][a-z0-9-]{1,19}$/,
+    '2-20 characters: lowercase letters, digits and hyphens, starting with a letter');
+
+  const region = oneOf('region', required('region'), REGIONS);
+  const secondaryRegion = oneOf('secondaryRegion', required('secondaryRegion'), REGIONS);
+  if (secondaryRegion === region) {
+    throw new ConfigError('secondaryRegion', secondaryRegion, `a supported region other than region "${region}"`);
+  }
+
+  const vpcCidr = parseCidr('vpcCidr', required('vpcCidr'));
+
+  const instanceType = required('instanceType');
+  const [family, size, extra] = instanceType.split('.');
+  if (extra !== undefined || !INSTANCE_FAMILIES.includes(family) || !INSTANCE_SIZES.includes(size)) {
+    throw new ConfigError('instanceType', instanceType,
+      `a Graviton (arm64) type <family>.<size>, family one of ${INSTANCE_FAMILIES.join(', ')}, size one of ${INSTANCE_SIZES.join(', ')}`);
+  }
+
+  const certificateArn = text('certificateArn');
+  if (certificateArn !== undefined) {
+    matching('certificateArn', certificateArn,
+      /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      'an ACM certificate ARN, arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>');
+    const certRegion = certificateArn.split(':')[3];
+    if (certRegion !== region) {
+      throw new ConfigError('certificateArn', certificateArn, `a certificate in the load balancer's region "${region}"`);
+    }
+  }
+
+  const alarmEmail = text('alarmEmail');
+  if (alarmEmail !== undefined) {
+    matching('alarmEmail', alarmEmail, /^[^\s@"'<>,;]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i,
+      'one e-mail address, like ops@example.com');
+  }
+
+  const minCapacity = integer('minCapacity', required('minCapacity'), 2, 100);
+  const maxCapacity = integer('maxCapacity', required('maxCapacity'), minCapacity, 100);
+
+  const dbMinCapacity = acu('dbMinCapacity', required('dbMinCapacity'), 0);
+  const dbMaxCapacity = acu('dbMaxCapacity', required('dbMaxCapacity'), Math.max(1, dbMinCapacity));
+
+  const natGateways = integer('natGateways', required('natGateways'), 1, 2);
+  const logRetentionDays = Number(required('logRetentionDays'));
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    throw new ConfigError('logRetentionDays', get('logRetentionDays'), `one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  }
+
+  return {
+    stage, appName, region, secondaryRegion, vpcCidr, instanceType, certificateArn, alarmEmail,
+    minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays,
+  };
+}
+
+function matching(key: string, value: string, pattern: RegExp, accepted: string): string {
+  if (!pattern.test(value)) throw new ConfigError(key, value, accepted);
+  return value;
+}
+
+function oneOf<T extends string>(key: string, value: string, choices: readonly T[]): T {
+  if (!(choices as readonly string[]).includes(value)) throw new ConfigError(key, value, choices.join(', '));
+  return value as T;
+}
+
+function integer(key: string, value: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    throw new ConfigError(key, value, `an integer from ${min} to ${max}`);
+  }
+  return n;
+}
+
+/** Aurora Serverless v2 capacity: 0 to 256 ACUs in steps of 0.5. */
+function acu(key: string, value: string, min: number): number {
+  const n = Number(value);
+  if (!/^\d+(\.[05])?$/.test(value) || n < min || n > 256) {
+    throw new ConfigError(key, value, `ACUs from ${min} to 256 in steps of 0.5`);
+  }
+  return n;
+}
+
+/** An IPv4 CIDR from /16 to /20: room for the fixed subnet plan of every tier in 2 AZs. */
+function parseCidr(key: string, value: string): string {
+  const accepted = 'an IPv4 network from /16 to /20 with no host bits set, like 10.0.0.0/16';
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!m) throw new ConfigError(key, value, accepted);
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix < 16 || prefix > 20) throw new ConfigError(key, value, accepted);
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  if (address % 2 ** (32 - prefix) !== 0) throw new ConfigError(key, value, accepted);
+  return value;
+}

@@ -1,0 +1,41 @@
+/**
+ * Stack names and subnet plan: public contract of every stage. Renaming a stack or a subnet tier
+ * replaces what it holds, so these never change between stages. Engine-free.
+ */
+
+/** The roles a stack can play; each stage uses a prefix of this list. */
+export type StackRole = 'network' | 'data' | 'app';
+
+/** `<appName>-<role>`; the stacks of stage 5's second region add the region. */
+export function stackName(appName: string, role: StackRole, region?: string): string {
+  return region ? `${appName}-${role}-${region}` : `${appName}-${role}`;
+}
+
+export interface SubnetTier {
+  /** Subnet group name; part of each subnet's logical ID. */
+  readonly name: 'Public' | 'App' | 'Data';
+  /** Who can reach the internet from the tier. */
+  readonly kind: 'public' | 'private' | 'isolated';
+  /** Fixed prefix length: changing it later replaces the subnets. */
+  readonly cidrMask: number;
+}
+
+/**
+ * Every tier the ladder needs, reserved at stage 1 in 2 AZs: the public tier for the box and
+ * later the load balancer, the app tier for the Auto Scaling group (stage 3), the data tier for
+ * Aurora and Valkey. 2 x (256 + 1024 + 256) addresses fit a /20.
+ */
+export const SUBNET_TIERS: readonly SubnetTier[] = [
+  { name: 'Public', kind: 'public', cidrMask: 24 },
+  { name: 'App', kind: 'private', cidrMask: 22 },
+  { name: 'Data', kind: 'isolated', cidrMask: 24 },
+];
+
+/** Number of availability zones at every stage. */
+export const AZ_COUNT = 2;
+
+/** The port the app listens on, on the box and behind the load balancer. */
+export const APP_PORT = 80;
+
+/** Aurora's port: not the default 5432, so scans for PostgreSQL do not find it (cdk-nag RDS11). */
+export const DATABASE_PORT = 5433;

@@ -1,0 +1,160 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface AuroraDatabaseProps {
+  /** VPC of the cluster. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the cluster: isolated ones, in at least 2 AZs. */
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Port clients connect on.
+   * @default 5432
+   */
+  readonly port?: number;
+  /**
+   * Serverless v2 readers, each in the next AZ after the writer's: failover targets and the
+   * read endpoint. Adding one later creates an instance and replaces nothing.
+   * @default 0
+   */
+  readonly readers?: number;
+  /**
+   * Minimum capacity in ACUs. 0 lets the cluster pause when idle (not with a global database).
+   * @default 0.5
+   */
+  readonly minCapacity?: number;
+  /**
+   * Maximum capacity in ACUs.
+   * @default 4
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Days of automated backups (point-in-time recovery).
+   * @default 7
+   */
+  readonly backupRetention?: Duration;
+  /**
+   * Refuse deletion through the API.
+   * @default true
+   */
+  readonly deletionProtection?: boolean;
+  /**
+   * What happens to the cluster when it leaves the template.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Topic notified by the CPU and connection alarms.
+   * @default - no alarms
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Retention of the exported PostgreSQL log.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Aurora PostgreSQL Serverless v2: storage encrypted, TLS required by the cluster parameter group,
+ * credentials in a generated Secrets Manager secret (not an RDS-managed one, which a global
+ * database cannot use), IAM authentication, automated backups, deletion protection and a final
+ * snapshot. Reachable only through `connections`.
+ */
+export class AuroraDatabase extends Construct {
+  public readonly cluster: rds.DatabaseCluster;
+  public readonly connections: ec2.Connections;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AuroraDatabaseProps) {
+    super(scope, id);
+    const readers = props.readers ?? 0;
+    if (!Number.isInteger(readers) || readers < 0 || readers > 15) {
+      throw new Error(`AuroraDatabase readers must be an integer from 0 to 15, got ${readers}`);
+    }
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 });
+    const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
+      engine,
+      description: 'Requires TLS for every connection',
+      parameters: { 'rds.force_ssl': '1', log_min_duration_statement: '1000' },
+    });
+    const azs = props.vpc.availabilityZones;
+
+    this.cluster = new rds.DatabaseCluster(this, 'Cluster', {
+      engine,
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      port: props.port,
+      parameterGroup,
+      credentials: rds.Credentials.fromGeneratedSecret('app_admin'),
+      writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: azs[0], autoMinorVersionUpgrade: true }),
+      readers: Array.from({ length: readers }, (_, i) => rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
+        availabilityZone: azs[(i + 1) % azs.length],
+        scaleWithWriter: true,
+        autoMinorVersionUpgrade: true,
+      })),
+      serverlessV2MinCapacity: props.minCapacity ?? 0.5,
+      serverlessV2MaxCapacity: props.maxCapacity ?? 4,
+      storageEncrypted: true,
+      iamAuthentication: true,
+      backup: { retention: props.backupRetention ?? Duration.days(7), preferredWindow: '03:30-04:30' },
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      deletionProtection: props.deletionProtection ?? true,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
+      cloudwatchLogsExports: ['postgresql'],
+      cloudwatchLogsRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      copyTagsToSnapshot: true,
+    });
+    this.connections = this.cluster.connections;
+
+    Validations.of(this.cluster.node.findChild('Secret')).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'app instances read the password at boot, so automatic rotation would break running instances; rotate by hand and roll the instances',
+    });
+    // The cluster sets its log group's retention through CDK's LogRetention function (RDS creates
+    // the group itself, so a LogGroup resource would race it).
+    const logRetention = Stack.of(this).node.tryFindChild('LogRetentionaae0aa3c5b4d4f87b02d85b201efdd8a');
+    if (logRetention) {
+      Validations.of(logRetention).acknowledge(
+        {
+          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          reason: 'CDK\'s LogRetention function writes its own logs with the AWS-maintained basic execution policy',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'CDK\'s LogRetention function sets retention on log groups RDS names at creation, unknown at synth',
+        },
+      );
+    }
+    if (props.alarmTopic) this.addAlarms(props.alarmTopic);
+  }
+
+  /** Hostname of the reader endpoint (the writer's when there is no reader). */
+  public get readerHost(): string {
+    return this.cluster.clusterReadEndpoint.hostname;
+  }
+
+  private addAlarms(topic: sns.ITopic) {
+    const notify = new actions.SnsAction(topic);
+    const add = (id: string, metric: cloudwatch.Metric, threshold: number, description: string) => {
+      const alarm = metric.createAlarm(this, id, {
+        threshold,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+      this.alarms.push(alarm);
+    };
+    add('CpuAlarm', this.cluster.metricCPUUtilization({ period: Duration.minutes(5) }), 80,
+      'Database CPU above 80 % for 15 minutes: add a reader and move reads to it, or raise the maximum capacity');
+    add('ConnectionsAlarm', this.cluster.metricDatabaseConnections({ period: Duration.minutes(5), statistic: 'Maximum' }), 400,
+      'More than 400 connections for 15 minutes: check for connection leaks, add pooling (RDS Proxy)');
+  }
+}

@@ -1,0 +1,196 @@
+import { Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { bootUserData, DatabaseConnection } from './boot/user-data';
+
+export interface SingleBoxProps {
+  /** VPC whose first public subnet holds the instance. */
+  readonly vpc: ec2.IVpc;
+  /** Graviton instance type. */
+  readonly instanceType: ec2.InstanceType;
+  /** Security group of the instance; the caller decides who reaches it. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * Volume holding PostgreSQL's files, in the AZ of the first public subnet. When set the box
+   * runs PostgreSQL on it; the boot script attaches it, so a replaced instance takes it over.
+   * @default - no local database
+   */
+  readonly dataVolume?: ec2.IVolume;
+  /**
+   * The managed database the app uses instead of a local one.
+   * @default - the local database on `dataVolume`
+   */
+  readonly database?: DatabaseConnection;
+  /** Topic notified by every alarm. */
+  readonly alarmTopic: sns.ITopic;
+  /** Shown by the app and written to the boot log. */
+  readonly stageLabel: string;
+  /**
+   * Retention of the app and system log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * One instance that serves the app on port 80 behind an Elastic IP: Amazon Linux 2023 on
+ * Graviton (AMI from the public SSM parameter), IMDSv2 only, encrypted root volume, Session
+ * Manager instead of SSH, CloudWatch agent for memory and disk, auto-recovery on a failed system
+ * status check, and alarms for CPU, memory, disk and status checks.
+ *
+ * Any change to the boot configuration replaces the instance; the data lives on `dataVolume`,
+ * which the new instance attaches once the old one has been terminated.
+ */
+export class SingleBox extends Construct {
+  public readonly instance: ec2.Instance;
+  public readonly elasticIp: ec2.CfnEIP;
+  public readonly appLogGroup: logs.LogGroup;
+  public readonly systemLogGroup: logs.LogGroup;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: SingleBoxProps) {
+    super(scope, id);
+    if (!props.dataVolume && !props.database) {
+      throw new Error('SingleBox needs a dataVolume (local PostgreSQL) or a database (managed): set one of them');
+    }
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
+
+    const userData = bootUserData({
+      stageLabel: props.stageLabel,
+      region: Stack.of(this).region,
+      appLogGroup: this.appLogGroup,
+      systemLogGroup: this.systemLogGroup,
+      dataVolume: props.dataVolume,
+      database: props.database,
+    });
+
+    this.instance = new ec2.Instance(this, 'Resource', {
+      vpc: props.vpc,
+      vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: [props.vpc.availabilityZones[0]] },
+      instanceType: props.instanceType,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      securityGroup: props.securityGroup,
+      userData,
+      userDataCausesReplacement: true,
+      requireImdsv2: true,
+      ssmSessionPermissions: true,
+      detailedMonitoring: true,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
+      }],
+    });
+    this.appLogGroup.grantWrite(this.instance);
+    this.systemLogGroup.grantWrite(this.instance);
+    this.instance.addToRolePolicy(new iam.PolicyStatement({
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } },
+    }));
+    if (props.dataVolume) this.allowAttach(props.dataVolume);
+    if (props.database) props.database.secret.grantRead(this.instance);
+
+    this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc' });
+    // The address is what DNS points at: keep it when the box is retired, release it by hand.
+    this.elasticIp.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    new ec2.CfnEIPAssociation(this, 'ElasticIpAssociation', {
+      allocationId: this.elasticIp.attrAllocationId,
+      instanceId: this.instance.instanceId,
+    });
+
+    this.addAlarms(props.alarmTopic, props.dataVolume !== undefined);
+
+    Validations.of(this.instance).acknowledge({
+      id: 'AwsSolutions-EC29',
+      reason: 'CloudFormation replaces this instance whenever its boot configuration changes, which termination protection would block; its state is on the data volume (Snapshot policy) and it recovers automatically on a failed status check',
+    });
+    Validations.of(this.instance.role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
+        reason: 'AWS-maintained minimum for Session Manager access, which replaces SSH',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the CWAgent namespace',
+      },
+    );
+  }
+
+  /** Lets the boot script attach the volume to this instance, and to nothing else. */
+  private allowAttach(volume: ec2.IVolume) {
+    const hostTag = { key: 'DataVolumeHost', value: volume.volumeId };
+    Tags.of(this.instance).add(hostTag.key, hostTag.value);
+    const stack = Stack.of(this);
+    const policy = new iam.Policy(this, 'AttachVolumePolicy', {
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['ec2:AttachVolume'],
+          resources: [stack.formatArn({ service: 'ec2', resource: 'volume', resourceName: volume.volumeId })],
+        }),
+        new iam.PolicyStatement({
+          actions: ['ec2:AttachVolume'],
+          resources: [stack.formatArn({ service: 'ec2', resource: 'instance', resourceName: '*' })],
+          conditions: { StringEquals: { [`aws:ResourceTag/${hostTag.key}`]: hostTag.value } },
+        }),
+        new iam.PolicyStatement({ actions: ['ec2:DescribeVolumes'], resources: ['*'] }),
+      ],
+    });
+    this.instance.role.attachInlinePolicy(policy);
+    const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
+    Validations.of(policy).acknowledge(
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:${literal(stack.partition, 'Partition')}:ec2:${literal(stack.region, 'Region')}:<AWS::AccountId>:instance/*]`,
+        reason: 'the instance ID is unknown until the instance exists; the condition limits it to instances tagged as this volume\'s host',
+      },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeVolumes supports no resource-level permissions' },
+    );
+  }
+
+  private addAlarms(topic: sns.ITopic, localDatabase: boolean) {
+    const instanceId = this.instance.instanceId;
+    const ec2Metric = (metricName: string, statistic = 'Maximum') => new cloudwatch.Metric({
+      namespace: 'AWS/EC2', metricName, dimensionsMap: { InstanceId: instanceId }, statistic, period: Duration.minutes(1),
+    });
+    const agentMetric = (metricName: string, extra: Record<string, string> = {}) => new cloudwatch.Metric({
+      namespace: 'CWAgent', metricName, dimensionsMap: { InstanceId: instanceId, ...extra }, statistic: 'Average', period: Duration.minutes(5),
+    });
+    const notify = new actions.SnsAction(topic);
+    const alarm = (id: string, metric: cloudwatch.Metric, threshold: number, evaluationPeriods: number, description: string) => {
+      const a = metric.createAlarm(this, id, {
+        threshold,
+        evaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // A stopped instance reports no status checks: that is an outage, not an absence of news.
+        treatMissingData: metric.toMetricConfig().metricStat?.namespace === 'AWS/EC2'
+          ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.MISSING,
+        alarmDescription: description,
+      });
+      a.addAlarmAction(notify);
+      a.addOkAction(notify);
+      this.alarms.push(a);
+      return a;
+    };
+
+    alarm('SystemStatusAlarm', ec2Metric('StatusCheckFailed_System'), 1, 2,
+      'The host failed its system status check: EC2 recovers the instance onto new hardware')
+      .addAlarmAction(new actions.Ec2Action(actions.Ec2InstanceAction.RECOVER));
+    alarm('InstanceStatusAlarm', ec2Metric('StatusCheckFailed_Instance'), 1, 3,
+      'The instance failed its status check (kernel, boot, network): inspect it through Session Manager');
+    alarm('CpuAlarm', ec2Metric('CPUUtilization', 'Average'), 80, 15,
+      'CPU above 80 % for 15 minutes: the box is the ceiling; time to split the database (stage 2) or grow the instance');
+    alarm('MemoryAlarm', agentMetric('mem_used_percent'), 90, 3,
+      'Memory above 90 % for 15 minutes: the app and the database compete for memory');
+    alarm('RootDiskAlarm', agentMetric('disk_used_percent', { path: '/' }), 85, 1, 'Root volume above 85 % full');
+    if (localDatabase) {
+      alarm('DataDiskAlarm', agentMetric('disk_used_percent', { path: '/var/lib/pgsql' }), 80, 1,
+        'Database volume above 80 % full: grow the volume (online) or move to stage 2');
+    }
+  }
+}

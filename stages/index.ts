@@ -1,0 +1,21 @@
+import { App } from 'aws-cdk-lib';
+import { GrowthConfig } from '../core/config';
+import { StageNumber } from '../core/stages';
+import { Foundation } from './components';
+import { singleBoxStage } from './single-box';
+import { splitDbStage } from './split-db';
+
+const BUILDERS: Record<StageNumber, ((app: App, config: GrowthConfig) => Foundation) | undefined> = {
+  1: singleBoxStage,
+  2: splitDbStage,
+  3: undefined,
+  4: undefined,
+  5: undefined,
+};
+
+/** Builds the configured stage into `app`. */
+export function buildStage(app: App, config: GrowthConfig): Foundation {
+  const build = BUILDERS[config.stage.number];
+  if (!build) throw new Error(`stage ${config.stage.number} (${config.stage.name}) is not built yet`);
+  return build(app, config);
+}
