@@ -3,12 +3,15 @@
  * through these functions, so an ID is written once and cannot drift between stages. Logical IDs
  * and stack names are a public contract: an upgrade that changed one would replace what it holds.
  */
-import { App, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GrowthConfig } from '../core/config';
 import { APP_PORT, DATABASE_PORT, stackName, StackRole, SUBNET_TIERS } from '../core/naming';
+import { Construct } from 'constructs';
+import { AccessLogBucket } from '../lib/access-log-bucket';
 import { AlarmTopic } from '../lib/alarm-topic';
 import { AuroraDatabase } from '../lib/aurora-database';
 import { DatabaseConnection } from '../lib/boot/user-data';
@@ -16,6 +19,7 @@ import { DataVolume } from '../lib/data-volume';
 import { Network } from '../lib/network';
 import { SingleBox } from '../lib/single-box';
 import { StageDashboard } from '../lib/stage-dashboard';
+import { WebTier } from '../lib/web-tier';
 
 const DESCRIPTIONS: Record<StackRole, string> = {
   network: 'VPC, flow logs, security groups and the alarm topic (stateful: termination protection)',
@@ -143,6 +147,55 @@ export function singleBox(f: Foundation, options: SingleBoxOptions): SingleBox {
     stageLabel: f.stageLabel,
     logRetention: f.logRetention,
   });
+}
+
+export interface WebTierOptions {
+  readonly database: AuroraDatabase;
+}
+
+/** The load balancer and Auto Scaling group that replace the box at stage 3. */
+export function webTier(f: Foundation, options: WebTierOptions): WebTier {
+  const loadBalancerSecurityGroup = new ec2.SecurityGroup(f.network, 'LoadBalancerSecurityGroup', {
+    vpc: f.vpc,
+    description: 'Internet-facing load balancer',
+    allowAllOutbound: false,
+  });
+  Validations.of(loadBalancerSecurityGroup).acknowledge({
+    id: 'AwsSolutions-EC23',
+    reason: 'the internet-facing load balancer is the public entry point: its listener ports (80, 443) only are open to the internet',
+  });
+  const accessLogs = new AccessLogBucket(f.data, 'AccessLogs');
+  const { certificateArn } = f.config;
+  return new WebTier(f.app, 'Web', {
+    vpc: f.vpc,
+    loadBalancerSubnets: { subnetGroupName: 'Public' },
+    instanceSubnets: { subnetGroupName: 'App' },
+    loadBalancerSecurityGroup,
+    instanceSecurityGroup: f.appSecurityGroup,
+    port: APP_PORT,
+    instanceType: new ec2.InstanceType(f.config.instanceType),
+    database: { secret: options.database.cluster.secret!, readerHost: options.database.readerHost },
+    accessLogBucket: accessLogs.bucket,
+    certificate: certificateArn ? acm.Certificate.fromCertificateArn(f.app, 'Certificate', certificateArn) : undefined,
+    minCapacity: f.config.minCapacity,
+    maxCapacity: f.config.maxCapacity,
+    alarmTopic: f.alarmTopic.topic,
+    stageLabel: f.stageLabel,
+    logRetention: f.logRetention,
+  });
+}
+
+/**
+ * Keeps publishing a value that the previous stage's consumer stack read through a weak
+ * cross-stack reference (`Fn::GetStackOutput`) after this stage stopped reading it. The producer
+ * deploys first; without the output the consumer's old template could no longer be resolved, so
+ * a failed update could not roll back. Uses the name CDK gives such outputs (`Publish/Output<ref>`);
+ * the upgrade test checks that the name matches.
+ */
+export function keepPublishedOutput(stack: Stack, value: string) {
+  const scope = stack.node.tryFindChild('Publish') ?? new Construct(stack, 'Publish');
+  const id = 'Output' + JSON.stringify(stack.resolve(value));
+  if (!scope.node.tryFindChild(id)) new CfnOutput(scope, id, { value });
 }
 
 /** The dashboard of every alarm the stage has. */

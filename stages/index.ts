@@ -4,11 +4,12 @@ import { StageNumber } from '../core/stages';
 import { Foundation } from './components';
 import { singleBoxStage } from './single-box';
 import { splitDbStage } from './split-db';
+import { loadBalancedStage } from './load-balanced';
 
 const BUILDERS: Record<StageNumber, ((app: App, config: GrowthConfig) => Foundation) | undefined> = {
   1: singleBoxStage,
   2: splitDbStage,
-  3: undefined,
+  3: loadBalancedStage,
   4: undefined,
   5: undefined,
 };

@@ -1,0 +1,41 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AccessLogBucketProps {
+  /**
+   * Days before a log object expires.
+   * @default Duration.days(90)
+   */
+  readonly expiration?: Duration;
+  /**
+   * What happens to the bucket when it leaves the template.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A bucket for access logs (load balancer, later CDN and S3): SSE-S3, the only encryption load
+ * balancers can write to; public access blocked; TLS required; objects owned by the bucket
+ * owner; logs expire after `expiration`.
+ */
+export class AccessLogBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: AccessLogBucketProps = {}) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Resource', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      lifecycleRules: [{ expiration: props.expiration ?? Duration.days(90) }],
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'this bucket is the access-log destination; logging its own accesses into itself would loop',
+    });
+  }
+}

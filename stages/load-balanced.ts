@@ -1,0 +1,19 @@
+import { App } from 'aws-cdk-lib';
+import { GrowthConfig } from '../core/config';
+import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, keepPublishedOutput, webTier } from './components';
+
+/**
+ * Stage 3: an Application Load Balancer and an Auto Scaling group over both AZs replace the box;
+ * NAT gateways give the private app subnets egress; Aurora gains a reader in the second AZ.
+ * The stage-1 volume is detached, kept (daily snapshots continue) and retired by stage 4, so no
+ * stack deletes a volume the previous stage's box may still hold.
+ */
+export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
+  const f = foundation(app, config, { natGateways: config.natGateways });
+  const volume = dataVolume(f);
+  keepPublishedOutput(f.data, volume.volume.volumeId);
+  const db = auroraDatabase(f, { readers: 1 });
+  const web = webTier(f, { database: db });
+  dashboard(f, [...web.alarms, ...db.alarms]);
+  return f;
+}
