@@ -126,7 +126,7 @@ export function auroraDatabase(f: Foundation, options: DatabaseOptions): AuroraD
     alarmTopic: f.alarmTopic.topic,
     logRetention: f.logRetention,
   });
-  db.connections.allowDefaultPortFrom(f.appSecurityGroup, 'PostgreSQL from the app');
+  db.connections.allowFrom(f.appSecurityGroup, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the app');
   return db;
 }
 

@@ -14,6 +14,9 @@ const BUILDERS: Record<StageNumber, ((app: App, config: GrowthConfig) => Foundat
   5: undefined,
 };
 
+/** Stage numbers that can be built, in ladder order. */
+export const BUILT_STAGES = (Object.keys(BUILDERS).map(Number) as StageNumber[]).filter((n) => BUILDERS[n]);
+
 /** Builds the configured stage into `app`. */
 export function buildStage(app: App, config: GrowthConfig): Foundation {
   const build = BUILDERS[config.stage.number];

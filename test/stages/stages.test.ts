@@ -1,0 +1,347 @@
+/**
+ * Every built stage, synthesized as `cdk synth` does: cdk-nag and the bundled CloudFormation
+ * validator clean, within quotas, secure by default, and one snapshot per template.
+ */
+import { Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { APP_PORT, DATABASE_PORT } from '../../core/naming';
+import { BUILT_STAGES } from '../../stages';
+import { synthApp, SynthesizedStage, synthStage } from '../support/synth';
+import { coversPort, findKey, ingressRules, resourcesOfType, STATEFUL_TYPES } from '../support/templates';
+
+const NETWORK = 'webapp-network';
+const DATA = 'webapp-data';
+const APP = 'webapp-app';
+
+describe.each(BUILT_STAGES)('stage %i', (stage) => {
+  let s: SynthesizedStage;
+  beforeAll(() => {
+    s = synthStage(stage);
+  });
+  const all = () => Object.values(s.templates);
+
+  test('has no unacknowledged cdk-nag finding and no validator error or warning', () => {
+    expect(s.violations).toEqual([]);
+  });
+
+  test('keeps its stack names and protects the stateful stacks from deletion', () => {
+    expect(Object.keys(s.templates).sort()).toEqual([APP, DATA, NETWORK]);
+    expect(s.terminationProtection).toEqual({ [NETWORK]: true, [DATA]: true, [APP]: false });
+  });
+
+  test('stays well within CloudFormation quotas', () => {
+    for (const t of all()) {
+      expect(Object.keys(t.Resources).length).toBeLessThanOrEqual(250);
+      expect(Object.keys(t.Outputs ?? {}).length).toBeLessThanOrEqual(100);
+      expect(JSON.stringify(t).length).toBeLessThan(1_000_000);
+    }
+  });
+
+  test('opens no SSH or RDP port and admits the internet only on 80 and 443', () => {
+    for (const t of all()) {
+      for (const { rule } of ingressRules(t)) {
+        expect(coversPort(rule, 22) || coversPort(rule, 3389)).toBe(false);
+        if (rule.CidrIp === '0.0.0.0/0' || rule.CidrIpv6 === '::/0') {
+          expect([80, 443]).toContain(rule.FromPort);
+          expect(rule.ToPort).toBe(rule.FromPort);
+        }
+      }
+    }
+  });
+
+  test('requires IMDSv2 and encrypts every EBS volume', () => {
+    for (const t of all()) {
+      for (const [, lt] of resourcesOfType(t, 'AWS::EC2::LaunchTemplate')) {
+        expect(lt.Properties.LaunchTemplateData.MetadataOptions.HttpTokens).toBe('required');
+      }
+      for (const [, v] of resourcesOfType(t, 'AWS::EC2::Volume')) expect(v.Properties.Encrypted).toBe(true);
+      for (const mapping of findKey(t, 'BlockDeviceMappings').flat() as any[]) expect(mapping.Ebs.Encrypted).toBe(true);
+    }
+    const instances = [...resourcesOfType(s.templates[APP], 'AWS::EC2::Instance')];
+    const templates = resourcesOfType(s.templates[APP], 'AWS::EC2::LaunchTemplate');
+    expect(templates.length).toBeGreaterThanOrEqual(instances.length);
+  });
+
+  test('blocks public access to every bucket, encrypts it and refuses plain HTTP', () => {
+    for (const t of all()) {
+      for (const [id, bucket] of resourcesOfType(t, 'AWS::S3::Bucket')) {
+        expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+          BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true,
+        });
+        expect(bucket.Properties.BucketEncryption).toBeDefined();
+        const policies = resourcesOfType(t, 'AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === id);
+        expect(policies).toHaveLength(1);
+        expect(policies[0][1].Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+          Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        }));
+      }
+    }
+  });
+
+  test('logs all VPC traffic', () => {
+    s.template(NETWORK).hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', ResourceType: 'VPC' });
+  });
+
+  test('gives every stateful resource in the data stack a Snapshot or Retain policy', () => {
+    for (const [, r] of Object.entries(s.templates[DATA].Resources)) {
+      // Aurora instances hold no data of their own: the cluster's Snapshot policy covers them.
+      if (STATEFUL_TYPES.has(r.Type) && r.Type !== 'AWS::RDS::DBInstance') {
+        expect(['Snapshot', 'Retain']).toContain(r.DeletionPolicy);
+      }
+    }
+  });
+
+  test('sends every alarm to the alarm topic', () => {
+    const alarms = resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm')
+      .concat(resourcesOfType(s.templates[DATA], 'AWS::CloudWatch::Alarm'));
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const [, alarm] of alarms) {
+      expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alarms/);
+    }
+  });
+
+  test('matches the snapshot of every template', () => {
+    for (const [name, t] of Object.entries(s.templates).sort()) expect(t).toMatchSnapshot(name);
+  });
+
+  if (stage >= 2) {
+    test('runs Aurora PostgreSQL encrypted, TLS-only, backed up and protected, in the data subnets', () => {
+      const data = s.template(DATA);
+      data.hasResource('AWS::RDS::DBCluster', {
+        DeletionPolicy: 'Snapshot',
+        UpdateReplacePolicy: 'Snapshot',
+        Properties: Match.objectLike({
+          Engine: 'aurora-postgresql',
+          StorageEncrypted: true,
+          DeletionProtection: true,
+          BackupRetentionPeriod: 7,
+          Port: DATABASE_PORT,
+          ServerlessV2ScalingConfiguration: Match.anyValue(),
+          MasterUsername: Match.anyValue(),
+        }),
+      });
+      data.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', {
+        Parameters: Match.objectLike({ 'rds.force_ssl': '1' }),
+      });
+      data.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
+        SubnetIds: Match.arrayWith([Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('VpcDataSubnet1') }) })]),
+      });
+      data.resourceCountIs('AWS::SecretsManager::Secret', 1);
+    });
+
+    test('admits only the app security group to the database', () => {
+      const rules = ingressRules(s.templates[DATA]);
+      expect(rules.length).toBeGreaterThan(0);
+      for (const { rule } of rules) {
+        expect(rule.CidrIp).toBeUndefined();
+        expect(JSON.stringify(rule.SourceSecurityGroupId)).toMatch(/AppSecurityGroup/);
+        expect(rule.FromPort).toBe(DATABASE_PORT);
+      }
+    });
+  }
+});
+
+describe('stage 1: single box', () => {
+  let s: SynthesizedStage;
+  beforeAll(() => {
+    s = synthStage('single-box');
+  });
+
+  test('runs one Graviton instance with PostgreSQL on an encrypted, snapshotted data volume', () => {
+    const app = s.template(APP);
+    app.resourceCountIs('AWS::EC2::Instance', 1);
+    app.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.small',
+      Monitoring: true,
+      ImageId: { Ref: Match.stringLikeRegexp('SsmParameterValue.*al2023.*arm64') },
+      UserData: { 'Fn::Base64': Match.objectLike({}) },
+    });
+    expect(JSON.stringify(s.templates[APP])).toContain("export DB_MODE='local'");
+    s.template(DATA).hasResource('AWS::EC2::Volume', {
+      DeletionPolicy: 'Snapshot',
+      Properties: Match.objectLike({ Encrypted: true, VolumeType: 'gp3', AvailabilityZone: { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] } }),
+    });
+    s.template(DATA).hasResourceProperties('AWS::DLM::LifecyclePolicy', {
+      State: 'ENABLED',
+      PolicyDetails: Match.objectLike({ ResourceTypes: ['VOLUME'], Schedules: [Match.objectLike({ RetainRule: { Count: 7 } })] }),
+    });
+  });
+
+  test('serves through an Elastic IP it keeps when the box is retired, with no NAT gateway', () => {
+    s.template(APP).hasResource('AWS::EC2::EIP', { DeletionPolicy: 'Retain' });
+    s.template(APP).resourceCountIs('AWS::EC2::EIPAssociation', 1);
+    s.template(NETWORK).resourceCountIs('AWS::EC2::NatGateway', 0);
+  });
+
+  test('recovers the instance on a failed system status check', () => {
+    s.template(APP).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'StatusCheckFailed_System',
+      AlarmActions: Match.arrayWith(['arn:aws:automate:us-east-1:ec2:recover']),
+    });
+  });
+
+  test('alarms on CPU, memory and disk through the CloudWatch agent', () => {
+    const metrics = resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.MetricName);
+    expect(metrics).toEqual(expect.arrayContaining(['CPUUtilization', 'mem_used_percent', 'disk_used_percent', 'StatusCheckFailed_Instance']));
+  });
+
+  test('opens the app security group on 80 and 443 only', () => {
+    s.template(NETWORK).hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'App instances',
+      SecurityGroupIngress: [
+        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: APP_PORT, ToPort: APP_PORT }),
+        Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }),
+      ],
+    });
+  });
+});
+
+describe('stage 2: split database', () => {
+  let s: SynthesizedStage;
+  beforeAll(() => {
+    s = synthStage('split-db');
+  });
+
+  test('points the box at Aurora and lets it read only the database secret', () => {
+    const app = JSON.stringify(s.templates[APP]);
+    expect(app).toContain("export DB_MODE='managed'");
+    expect(app).toContain('export DB_SECRET_ARN=');
+    s.template(APP).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Resource: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ StackName: DATA }) }),
+        })]),
+      },
+    });
+  });
+
+  test('keeps the stage-1 volume attached as the source of the copy into Aurora', () => {
+    expect(JSON.stringify(s.templates[APP])).toContain('export DATA_VOLUME_ID=');
+    s.template(DATA).resourceCountIs('AWS::EC2::Volume', 1);
+  });
+
+  test('has a writer and no reader yet', () => {
+    s.template(DATA).resourceCountIs('AWS::RDS::DBInstance', 1);
+  });
+});
+
+describe('stage 3: load balanced', () => {
+  let s: SynthesizedStage;
+  beforeAll(() => {
+    s = synthStage('load-balanced');
+  });
+
+  test('replaces the box with an Auto Scaling group across both app subnets', () => {
+    const app = s.template(APP);
+    app.resourceCountIs('AWS::EC2::Instance', 0);
+    app.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      MinSize: '2',
+      MaxSize: '6',
+      HealthCheckType: 'ELB',
+      VPCZoneIdentifier: [
+        Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('VpcAppSubnet1') }) }),
+        Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('VpcAppSubnet2') }) }),
+      ],
+    });
+    app.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, WaitOnResourceSignals: true }) },
+      CreationPolicy: Match.objectLike({ ResourceSignal: Match.objectLike({ Count: 2 }) }),
+    });
+  });
+
+  test('health-checks /health and scales on CPU and on requests per target', () => {
+    const app = s.template(APP);
+    app.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health', Port: APP_PORT });
+    app.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 70,
+      }),
+    });
+    app.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({
+        PredefinedMetricSpecification: Match.objectLike({ PredefinedMetricType: 'ALBRequestCountPerTarget' }),
+      }),
+    });
+  });
+
+  test('drops invalid headers, protects the load balancer from deletion and logs access', () => {
+    s.template(APP).hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      Scheme: 'internet-facing',
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    });
+    s.template(DATA).hasResource('AWS::S3::Bucket', { DeletionPolicy: 'Retain' });
+  });
+
+  test('serves plain HTTP without a certificate', () => {
+    s.template(APP).resourcePropertiesCountIs('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS' }, 0);
+    s.template(APP).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80 });
+  });
+
+  test('admits only the load balancer to the app instances', () => {
+    const network = s.templates[NETWORK];
+    const appGroup = resourcesOfType(network, 'AWS::EC2::SecurityGroup').find(([, g]) => g.Properties.GroupDescription === 'App instances')!;
+    expect(appGroup[1].Properties.SecurityGroupIngress).toBeUndefined();
+    const rules = ingressRules(network).filter(({ group }) => JSON.stringify(group).includes(appGroup[0]));
+    expect(rules).toHaveLength(1);
+    expect(JSON.stringify(rules[0].rule.SourceSecurityGroupId)).toMatch(/LoadBalancerSecurityGroup/);
+    expect(rules[0].rule.FromPort).toBe(APP_PORT);
+  });
+
+  test('gives the app subnets egress through a NAT gateway per AZ', () => {
+    s.template(NETWORK).resourceCountIs('AWS::EC2::NatGateway', 2);
+  });
+
+  test('adds an Aurora reader in the second AZ', () => {
+    const instances = resourcesOfType(s.templates[DATA], 'AWS::RDS::DBInstance').map(([, i]) => i.Properties.AvailabilityZone);
+    expect(instances).toEqual([
+      { 'Fn::Select': [0, { 'Fn::GetAZs': '' }] },
+      { 'Fn::Select': [1, { 'Fn::GetAZs': '' }] },
+    ]);
+    expect(JSON.stringify(s.templates[APP])).toContain('export DB_READER_HOST=');
+  });
+
+  test('alarms on the 5xx rate, p99 latency, unhealthy hosts, database CPU and connections', () => {
+    const descriptions = [...resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm'), ...resourcesOfType(s.templates[DATA], 'AWS::CloudWatch::Alarm')]
+      .map(([id]) => id);
+    for (const name of ['WebErrorRateAlarm', 'WebLatencyAlarm', 'WebUnhealthyHostsAlarm', 'DatabaseCpuAlarm', 'DatabaseConnectionsAlarm']) {
+      expect(descriptions.some((id) => id.startsWith(name))).toBe(true);
+    }
+  });
+});
+
+describe('stage 3 with a certificate', () => {
+  test('listens on HTTPS with a TLS 1.2+ policy and redirects HTTP', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    process.env.CDK_VALIDATION = 'false';
+    const s = synthStage(3, { certificateArn: arn });
+    delete process.env.CDK_VALIDATION;
+    const app = s.template(APP);
+    app.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: arn }], SslPolicy: Match.stringLikeRegexp('TLS13-1-2'),
+    });
+    app.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect', RedirectConfig: Match.objectLike({ Protocol: 'HTTPS', Port: '443' }) })],
+    });
+  });
+});
+
+describe('the validation plumbing', () => {
+  test('reports cdk-nag findings and validator warnings when a template has them', () => {
+    const s = synthApp((app) => {
+      const stack = new Stack(app, 'Canary', { env: { region: 'us-east-1' } });
+      new ec2.CfnSecurityGroup(stack, 'OpenSsh', {
+        groupDescription: 'canary',
+        vpcId: 'vpc-0123456789abcdef0',
+        securityGroupIngress: [{ ipProtocol: 'tcp', fromPort: 22, toPort: 22, cidrIp: '0.0.0.0/0' }],
+      });
+    });
+    const rules = s.violations.map((v) => `${v.plugin}/${v.rule}`);
+    expect(rules).toEqual(expect.arrayContaining(['AwsSolutions/AwsSolutions-EC23', 'CloudFormation Validate/W2508']));
+  });
+});
