@@ -210,7 +210,7 @@ describe('stage 2: split database', () => {
     s.template(APP).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([Match.objectLike({
-          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
           Resource: Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ StackName: DATA }) }),
         })]),
       },
