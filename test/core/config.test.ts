@@ -1,0 +1,83 @@
+import { ConfigError, DEFAULTS, parseConfig } from '../../core/config';
+
+const parse = (values: Record<string, unknown>) => parseConfig((key) => values[key]);
+
+/** The one-line message for `values`, or a failure when they are accepted. */
+function refusal(values: Record<string, unknown>): ConfigError {
+  try {
+    parse(values);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`accepted ${JSON.stringify(values)}`);
+}
+
+describe('parseConfig', () => {
+  test('fills every default', () => {
+    const config = parse({});
+    expect(config.stage.number).toBe(1);
+    expect(config).toMatchObject({
+      appName: DEFAULTS.appName, region: 'us-east-1', secondaryRegion: 'us-west-2', vpcCidr: '10.0.0.0/16',
+      instanceType: 't4g.small', minCapacity: 2, maxCapacity: 6, natGateways: 2, logRetentionDays: 30,
+    });
+    expect(config.certificateArn).toBeUndefined();
+    expect(config.alarmEmail).toBeUndefined();
+  });
+
+  test.each([
+    ['1', 1], ['3', 3], [5, 5], ['single-box', 1], ['split-db', 2], ['load-balanced', 3], ['cache-cdn', 4], ['multi-region', 5],
+  ])('accepts stage %p as stage %i', (stage, number) => {
+    expect(parse({ stage }).stage.number).toBe(number);
+  });
+
+  test('accepts numbers given as strings, as `-c key=value` passes them', () => {
+    expect(parse({ minCapacity: '3', maxCapacity: '10', dbMaxCapacity: '16', dbMinCapacity: '0.5' }))
+      .toMatchObject({ minCapacity: 3, maxCapacity: 10, dbMaxCapacity: 16, dbMinCapacity: 0.5 });
+  });
+
+  test('accepts a well-formed certificate ARN and e-mail address', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    expect(parse({ certificateArn, alarmEmail: 'ops@example.com' })).toMatchObject({ certificateArn, alarmEmail: 'ops@example.com' });
+  });
+
+  test.each([
+    ['stage', 0, '1-5 or single-box, split-db, load-balanced, cache-cdn, multi-region'],
+    ['stage', 6, '1-5 or single-box'],
+    ['stage', 'foo', '1-5 or single-box'],
+    ['appName', 'Web_App', 'lowercase letters, digits and hyphens'],
+    ['region', 'us-east-9', 'us-east-1, us-east-2'],
+    ['secondaryRegion', 'mars-1', 'us-east-1'],
+    ['vpcCidr', '10.0.0.0/8', 'from /16 to /20'],
+    ['vpcCidr', '10.0.0.1/16', 'no host bits set'],
+    ['vpcCidr', '300.0.0.0/16', 'IPv4 network'],
+    ['instanceType', 't4g.smal', 'Graviton (arm64) type'],
+    ['instanceType', 't3.small', 'Graviton (arm64) type'],
+    ['certificateArn', 'arn:aws:acm:us-east-1:1234:certificate/abc', 'ACM certificate ARN'],
+    ['certificateArn', 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012', 'load balancer\'s region "us-east-1"'],
+    ['alarmEmail', 'ops@', 'one e-mail address'],
+    ['alarmEmail', 'a@b.com,c@d.com', 'one e-mail address'],
+    ['minCapacity', 1, 'an integer from 2 to 100'],
+    ['maxCapacity', '1.5', 'an integer from 2 to 100'],
+    ['dbMaxCapacity', 300, 'ACUs from 1 to 256'],
+    ['dbMinCapacity', 0.25, 'ACUs from 0 to 256 in steps of 0.5'],
+    ['natGateways', 3, 'an integer from 1 to 2'],
+    ['logRetentionDays', 45, 'one of 1, 3, 5'],
+  ])('refuses %s = %p in one line naming the key, the value and what is accepted', (key, value, accepted) => {
+    const error = refusal({ [key]: value });
+    expect(error.key).toBe(key);
+    expect(error.message).toContain(`"${key}"`);
+    expect(error.message).toContain(JSON.stringify(String(value)).slice(1, -1));
+    expect(error.message).toContain(accepted);
+    expect(error.message).not.toContain('\n');
+  });
+
+  test('refuses a secondary region equal to the primary', () => {
+    expect(refusal({ region: 'eu-west-1', secondaryRegion: 'eu-west-1' }).message)
+      .toBe('invalid value for "secondaryRegion": "eu-west-1"; accepted: a supported region other than region "eu-west-1"');
+  });
+
+  test('refuses a maximum capacity below the minimum', () => {
+    expect(refusal({ minCapacity: 4, maxCapacity: 3 }).message).toContain('an integer from 4 to 100');
+  });
+});
