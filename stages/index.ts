@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { GrowthConfig } from '../core/config';
-import { StageNumber } from '../core/stages';
+import { ConfigError, GrowthConfig } from '../core/config';
+import { StageNumber, STAGES } from '../core/stages';
 import { Foundation } from './components';
 import { singleBoxStage } from './single-box';
 import { splitDbStage } from './split-db';
@@ -20,6 +20,8 @@ export const BUILT_STAGES = (Object.keys(BUILDERS).map(Number) as StageNumber[])
 /** Builds the configured stage into `app`. */
 export function buildStage(app: App, config: GrowthConfig): Foundation {
   const build = BUILDERS[config.stage.number];
-  if (!build) throw new Error(`stage ${config.stage.number} (${config.stage.name}) is not built yet`);
+  if (!build) {
+    throw new ConfigError('stage', config.stage.name, `a stage built in this version: ${BUILT_STAGES.map((n) => STAGES[n - 1].name).join(', ')} (or their numbers)`);
+  }
   return build(app, config);
 }

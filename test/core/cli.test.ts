@@ -1,0 +1,25 @@
+/** The `growth-stages` command as users run it. */
+import { spawnSync } from 'child_process';
+import * as path from 'path';
+
+const BIN = path.join(__dirname, '..', '..', 'bin', 'growth-stages.js');
+const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+test('list --json prints the five stages in order', () => {
+  const result = run('list', '--json');
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout).map((s: { name: string }) => s.name))
+    .toEqual(['single-box', 'split-db', 'load-balanced', 'cache-cdn', 'multi-region']);
+});
+
+test.each([
+  [['synth', '9'], /invalid stage "9"; accepted: 1-5 or single-box/],
+  [['synth'], /missing required argument 'stage'/],
+  [['synth', '2', '--engine', 'pulumi'], /Allowed choices are cdk/],
+  [['frobnicate'], /unknown command 'frobnicate'/],
+])('refuses %j with exit 2 and one line', (args, message) => {
+  const result = run(...args);
+  expect(result.status).toBe(2);
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toMatch(message);
+});
