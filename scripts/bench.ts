@@ -5,7 +5,7 @@
  *
  *   npm run bench -- [--runs N] [--test-runs N]
  */
-import { execFileSync } from 'child_process';
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -22,7 +22,8 @@ const testRuns = flag('--test-runs', 3);
 
 function seconds(command: string, args: string[]): number {
   const started = process.hrtime.bigint();
-  execFileSync(command, args, { cwd: ROOT, stdio: 'ignore' });
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status})`);
   return Number(process.hrtime.bigint() - started) / 1e9;
 }
 
@@ -40,6 +41,7 @@ function synthMedian(extraArgs: string[]): number {
 }
 
 const floor = synthMedian(['--app', 'npx tsx scripts/trivial-app.ts']);
+process.stderr.write(`floor: ${floor.toFixed(2)} s\n`);
 const rows = [`| trivial one-stack app (floor) | ${floor.toFixed(2)} s | 1.00x |`];
 for (const stage of BUILT_STAGES) {
   const t = synthMedian(['-c', `stage=${stage}`]);
