@@ -5,7 +5,14 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
-import { STAGE_CHOICES, STAGES, findStage } from '../core/stages';
+import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
+
+// Loaded by the commands that synthesize, so `list` and `--help` do not pay for aws-cdk-lib.
+const stages = () => require('../stages') as typeof import('../stages');
+const tools = () => ({
+  ...(require('../tools/migration') as typeof import('../tools/migration')),
+  ...(require('../tools/render-diff') as typeof import('../tools/render-diff')),
+});
 
 const ROOT = path.join(__dirname, '..');
 
@@ -48,6 +55,39 @@ program.command('synth')
     // The app exits 2 on bad configuration; the CDK CLI reports any app failure as 1.
     process.exit(result.status === 0 ? 0 : 1);
   });
+
+program.command('diff')
+  .description('what deploying stage <to> over stage <from> adds, updates, replaces and removes, what happens to data, and the runbook steps')
+  .argument('<from>', STAGE_CHOICES)
+  .argument('<to>', STAGE_CHOICES)
+  .option('--json', 'print JSON (schema in the README)')
+  .option('--no-color', 'no ANSI colours even on a terminal')
+  .action((fromArg: string, toArg: string, options: { json?: boolean; color: boolean }) => {
+    const from = parseStage('from', fromArg);
+    const to = parseStage('to', toArg);
+    if (from === to) fail(`<from> and <to> are both stage ${from}; accepted: two different stages`);
+    const { migration, renderDiff } = tools();
+    const tty = process.stderr.isTTY === true;
+    const diff = migration(from, to, {
+      onProgress: (stage, state) => {
+        if (tty) process.stderr.write(state === 'start' ? `synthesizing stage ${stage}... ` : `${state}\n`);
+      },
+    });
+    process.stdout.write(options.json
+      ? JSON.stringify({ schemaVersion: 1, ...diff }, null, 2) + '\n'
+      : renderDiff(diff, options.color && process.stdout.isTTY === true));
+  });
+
+/** A stage argument as a number, or exit 2 naming the argument. */
+function parseStage(name: string, value: string): StageNumber {
+  const stage = findStage(value);
+  if (!stage) fail(`invalid <${name}> ${JSON.stringify(value)}; accepted: ${STAGE_CHOICES}`);
+  const built = stages().BUILT_STAGES;
+  if (!built.includes(stage.number)) {
+    fail(`invalid <${name}> ${JSON.stringify(value)}; accepted: a stage built in this version (${built.join(', ')})`);
+  }
+  return stage.number;
+}
 
 try {
   program.parse();

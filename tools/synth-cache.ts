@@ -1,0 +1,71 @@
+/**
+ * Synthesizes a stage in-process and keeps its templates in `.cache/synth/`, keyed by a hash of
+ * the code and configuration that shape them, so a second diff of unchanged code costs no synth.
+ * Skips the bundled validator: a diff reads templates, it does not vouch for them (tests do).
+ */
+import { createHash } from 'crypto';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
+import { parseConfig } from '../core/config';
+import { StageNumber } from '../core/stages';
+import { buildStage } from '../stages';
+
+export const ROOT = path.join(__dirname, '..');
+const SOURCES = ['bin', 'core', 'lib', 'stages', 'tools', 'cdk.json', 'package-lock.json'];
+
+/** Templates by stack name. */
+export type StageTemplates = Record<string, any>;
+
+export interface SynthOptions {
+  /** Context on top of cdk.json's. */
+  readonly context?: Record<string, unknown>;
+  /** Where cached templates live. @default <project>/.cache/synth */
+  readonly cacheDir?: string;
+}
+
+export interface SynthResult {
+  readonly templates: StageTemplates;
+  readonly cached: boolean;
+}
+
+export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}): SynthResult {
+  const context = { ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context, ...options.context, stage };
+  const cacheDir = options.cacheDir ?? path.join(ROOT, '.cache', 'synth');
+  const file = path.join(cacheDir, `${sourceHash(context)}.json`);
+  if (fs.existsSync(file)) return { templates: JSON.parse(fs.readFileSync(file, 'utf8')), cached: true };
+
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-synth-'));
+  const validation = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    const app = new App({ outdir, context });
+    buildStage(app, parseConfig((key) => app.node.tryGetContext(key)));
+    const templates: StageTemplates = {};
+    for (const artifact of app.synth().stacks) templates[artifact.stackName] = artifact.template;
+    fs.mkdirSync(cacheDir, { recursive: true });
+    fs.writeFileSync(file, JSON.stringify(templates));
+    return { templates, cached: false };
+  } finally {
+    if (validation === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = validation;
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** Hash of every source file that shapes a template, and of the context. */
+function sourceHash(context: Record<string, unknown>): string {
+  const hash = createHash('sha256').update(JSON.stringify(context));
+  const visit = (entry: string) => {
+    const full = path.join(ROOT, entry);
+    if (!fs.existsSync(full)) return;
+    if (fs.statSync(full).isDirectory()) {
+      for (const child of fs.readdirSync(full).sort()) visit(path.join(entry, child));
+    } else {
+      hash.update(entry).update(fs.readFileSync(full));
+    }
+  };
+  SOURCES.forEach(visit);
+  return hash.digest('hex').slice(0, 32);
+}
