@@ -17,6 +17,9 @@ test.each([
   [['synth'], /missing required argument 'stage'/],
   [['synth', '2', '--engine', 'pulumi'], /Allowed choices are cdk/],
   [['frobnicate'], /unknown command 'frobnicate'/],
+  [['diff', '2', '2'], /<from> and <to> are both stage 2; accepted: two different stages/],
+  [['diff', '1', 'huge'], /invalid <to> "huge"; accepted: 1-5 or single-box/],
+  [['diff', '1'], /missing required argument 'to'/],
 ])('refuses %j with exit 2 and one line', (args, message) => {
   const result = run(...args);
   expect(result.status).toBe(2);
