@@ -13,6 +13,12 @@ export interface AuroraDatabaseProps {
   /** Subnets of the cluster: isolated ones, in at least 2 AZs. */
   readonly subnets: ec2.SubnetSelection;
   /**
+   * Database created with the cluster, named in the secret as `dbname`. Fixed at creation:
+   * changing it replaces the cluster.
+   * @default 'app'
+   */
+  readonly databaseName?: string;
+  /**
    * Port clients connect on.
    * @default 5432
    */
@@ -92,6 +98,7 @@ export class AuroraDatabase extends Construct {
       port: props.port,
       parameterGroup,
       credentials: rds.Credentials.fromGeneratedSecret('app_admin'),
+      defaultDatabaseName: props.databaseName ?? 'app',
       writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: azs[0], autoMinorVersionUpgrade: true }),
       readers: Array.from({ length: readers }, (_, i) => rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
         availabilityZone: azs[(i + 1) % azs.length],

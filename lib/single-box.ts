@@ -6,11 +6,15 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { bootUserData, DatabaseConnection } from './boot/user-data';
+import { AppArtifact, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
 
 export interface SingleBoxProps {
   /** VPC whose first public subnet holds the instance. */
   readonly vpc: ec2.IVpc;
+  /** The app the instance runs. */
+  readonly app: AppArtifact;
+  /** Port the app listens on. */
+  readonly port: number;
   /** Graviton instance type. */
   readonly instanceType: ec2.InstanceType;
   /** Security group of the instance; the caller decides who reaches it. */
@@ -38,7 +42,7 @@ export interface SingleBoxProps {
 }
 
 /**
- * One instance that serves the app on port 80 behind an Elastic IP: Amazon Linux 2023 on
+ * One instance that serves the app behind an Elastic IP: Amazon Linux 2023 on
  * Graviton (AMI from the public SSM parameter), IMDSv2 only, encrypted root volume, Session
  * Manager instead of SSH, CloudWatch agent for memory and disk, auto-recovery on a failed system
  * status check, and alarms for CPU, memory, disk and status checks.
@@ -62,7 +66,11 @@ export class SingleBox extends Construct {
     this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
     this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
 
-    const userData = bootUserData({
+    const role = new iam.Role(this, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const userData = bootUserData(this, {
+      app: props.app,
+      role,
+      port: props.port,
       stageLabel: props.stageLabel,
       region: Stack.of(this).region,
       appLogGroup: this.appLogGroup,
@@ -77,6 +85,7 @@ export class SingleBox extends Construct {
       instanceType: props.instanceType,
       machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
       securityGroup: props.securityGroup,
+      role,
       userData,
       userDataCausesReplacement: true,
       requireImdsv2: true,
@@ -189,7 +198,7 @@ export class SingleBox extends Construct {
       'Memory above 90 % for 15 minutes: the app and the database compete for memory');
     alarm('RootDiskAlarm', agentMetric('disk_used_percent', { path: '/' }), 85, 1, 'Root volume above 85 % full');
     if (localDatabase) {
-      alarm('DataDiskAlarm', agentMetric('disk_used_percent', { path: '/var/lib/pgsql' }), 80, 1,
+      alarm('DataDiskAlarm', agentMetric('disk_used_percent', { path: DATA_MOUNT }), 80, 1,
         'Database volume above 80 % full: grow the volume (online) or move to stage 2');
     }
   }

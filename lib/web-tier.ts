@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { bootUserData, DatabaseConnection } from './boot/user-data';
+import { AppArtifact, bootUserData, DatabaseConnection } from './boot/user-data';
 
 export interface WebTierProps {
   /** VPC of the load balancer and the instances. */
@@ -25,6 +25,8 @@ export interface WebTierProps {
   readonly instanceSecurityGroup: ec2.ISecurityGroup;
   /** Port the app listens on. */
   readonly port: number;
+  /** The app the instances run. */
+  readonly app: AppArtifact;
   /** Graviton instance type. */
   readonly instanceType: ec2.InstanceType;
   /** The database the app uses. */
@@ -100,13 +102,6 @@ export class WebTier extends Construct {
     });
     this.loadBalancer.logAccessLogs(props.accessLogBucket, 'alb');
 
-    const userData = bootUserData({
-      stageLabel: props.stageLabel,
-      region: Stack.of(this).region,
-      appLogGroup: this.appLogGroup,
-      systemLogGroup: this.systemLogGroup,
-      database: props.database,
-    });
     const role = new iam.Role(this, 'InstanceRole', {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
@@ -129,6 +124,16 @@ export class WebTier extends Construct {
         reason: 'cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the CWAgent namespace',
       },
     );
+    const userData = bootUserData(this, {
+      app: props.app,
+      role,
+      port: props.port,
+      stageLabel: props.stageLabel,
+      region: Stack.of(this).region,
+      appLogGroup: this.appLogGroup,
+      systemLogGroup: this.systemLogGroup,
+      database: props.database,
+    });
     const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
       role,
       instanceType: props.instanceType,

@@ -20,6 +20,7 @@ import { Network } from '../lib/network';
 import { SingleBox } from '../lib/single-box';
 import { StageDashboard } from '../lib/stage-dashboard';
 import { WebTier } from '../lib/web-tier';
+import { referenceApp } from './reference-app';
 
 const DESCRIPTIONS: Record<StackRole, string> = {
   network: 'VPC, flow logs, security groups and the alarm topic (stateful: termination protection)',
@@ -139,6 +140,8 @@ export interface SingleBoxOptions {
 export function singleBox(f: Foundation, options: SingleBoxOptions): SingleBox {
   return new SingleBox(f.app, 'Box', {
     vpc: f.vpc,
+    app: referenceApp(),
+    port: APP_PORT,
     instanceType: new ec2.InstanceType(f.config.instanceType),
     securityGroup: f.appSecurityGroup,
     dataVolume: options.dataVolume?.volume,
@@ -173,6 +176,7 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
     loadBalancerSecurityGroup,
     instanceSecurityGroup: f.appSecurityGroup,
     port: APP_PORT,
+    app: referenceApp(),
     instanceType: new ec2.InstanceType(f.config.instanceType),
     database: { secret: options.database.cluster.secret!, readerHost: options.database.readerHost },
     accessLogBucket: accessLogs.bucket,

@@ -1,9 +1,24 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { APP_PORT } from '../../core/naming';
+import { Construct } from 'constructs';
+
+/** The app an instance runs: a folder shipped as a CDK asset and the command that starts it. */
+export interface AppArtifact {
+  /** Folder with the app, ready to run (or built by `assetOptions.bundling`). */
+  readonly path: string;
+  /** Run from that folder under systemd with the settings in its environment, e.g. `node server.js`. */
+  readonly startCommand: string;
+  /**
+   * Options of the asset, such as bundling that builds the folder at synth.
+   * @default - the folder as it is
+   */
+  readonly assetOptions?: s3assets.AssetOptions;
+}
 
 /** How an app instance reaches a managed database. */
 export interface DatabaseConnection {
@@ -17,44 +32,57 @@ export interface DatabaseConnection {
 }
 
 export interface BootOptions {
+  readonly app: AppArtifact;
+  /** Role of the instances: allowed to read the app's asset. */
+  readonly role: iam.IRole;
   readonly stageLabel: string;
   readonly region: string;
+  readonly port: number;
   readonly appLogGroup: logs.ILogGroup;
   readonly systemLogGroup: logs.ILogGroup;
-  /** Local PostgreSQL on this volume. */
+  /** Local PostgreSQL on this volume (or, with `database`, the source of the copy into it). */
   readonly dataVolume?: ec2.IVolume;
   /** Managed database; takes precedence over `dataVolume` for the app. */
   readonly database?: DatabaseConnection;
 }
 
-const BOOT_DIR = __dirname;
-const DATA_MOUNT = '/var/lib/pgsql';
+/** Where the data volume is mounted: PostgreSQL's home on Amazon Linux. */
+export const DATA_MOUNT = '/var/lib/pgsql';
 
 /**
- * The user data of an app instance: the settings as exported variables, then the boot script
- * (`app-instance.sh`, tested on its own) that installs and starts everything.
+ * The user data of an app instance: its settings as exported variables, then the boot script
+ * (`instance-boot.sh`, checked on its own by shellcheck in the tests) that installs and starts
+ * everything. Creates the app's asset in `scope`.
  */
-export function bootUserData(options: BootOptions): ec2.UserData {
+export function bootUserData(scope: Construct, options: BootOptions): ec2.UserData {
+  const asset = new s3assets.Asset(scope, 'AppPackage', { path: options.app.path, ...options.app.assetOptions });
+  // This one object, not the whole asset bucket that grantRead would open.
+  options.role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['s3:GetObject'],
+    resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
+  }));
   const vars: Record<string, string> = {
     STAGE: options.stageLabel,
     AWS_REGION: options.region,
-    APP_PORT: String(APP_PORT),
+    APP_PORT: String(options.port),
+    APP_PACKAGE_URL: asset.s3ObjectUrl,
+    APP_START: options.app.startCommand,
     LOG_GROUP_APP: options.appLogGroup.logGroupName,
     LOG_GROUP_SYSTEM: options.systemLogGroup.logGroupName,
-    APP_SOURCE_B64: fs.readFileSync(path.join(BOOT_DIR, 'app.py')).toString('base64'),
+    DB_MODE: options.database ? 'managed' : 'local',
   };
   if (options.database) {
-    vars.DB_MODE = 'managed';
     vars.DB_SECRET_ARN = options.database.secret.secretArn;
     if (options.database.readerHost) vars.DB_READER_HOST = options.database.readerHost;
-  } else if (options.dataVolume) {
-    vars.DB_MODE = 'local';
   }
   if (options.dataVolume) {
     vars.DATA_VOLUME_ID = options.dataVolume.volumeId;
     vars.DATA_MOUNT = DATA_MOUNT;
   }
-  const script = fs.readFileSync(path.join(BOOT_DIR, 'app-instance.sh'), 'utf8').replace(/^#!.*\n/, '');
+  for (const [key, value] of Object.entries(vars)) {
+    if (value.includes("'")) throw new Error(`boot setting ${key} must not contain a single quote: ${value}`);
+  }
+  const script = fs.readFileSync(path.join(__dirname, 'instance-boot.sh'), 'utf8').replace(/^#!.*\n/, '');
   const userData = ec2.UserData.forLinux();
   userData.addCommands(...Object.entries(vars).map(([k, v]) => `export ${k}='${v}'`), script);
   return userData;
