@@ -64,7 +64,8 @@ export interface StageDiff {
 
 export function diffStages(from: StageNumber, to: StageNumber, before: StageTemplates, after: StageTemplates): StageDiff {
   if (from === to) throw new Error(`cannot diff stage ${from} with itself`);
-  const stackNames = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
+  // In deployment order, as synthesized (producers first), then stacks the new stage no longer has.
+  const stackNames = [...new Set([...Object.keys(after), ...Object.keys(before)])];
   const stacks: StackDiff[] = [];
   const data: DataResource[] = [];
   for (const stack of stackNames) {
@@ -96,7 +97,7 @@ function diffStack(stack: string, before: any, after: any): { diff: StackDiff; r
   const resources: DataResource[] = [];
 
   for (const logicalId of new Set([...Object.keys(before?.Resources ?? {}), ...Object.keys(after?.Resources ?? {})])) {
-    const change = result.resources.get(logicalId);
+    const change = result.resources.has(logicalId) ? result.resources.get(logicalId) : undefined;
     const oldResource = before?.Resources?.[logicalId];
     const type: string = change?.newResourceType ?? change?.oldResourceType ?? oldResource?.Type;
     const impact = change?.changeImpact ?? ResourceImpact.NO_CHANGE;
