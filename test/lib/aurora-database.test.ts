@@ -1,0 +1,71 @@
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AuroraDatabase, AuroraDatabaseProps } from '../../lib/aurora-database';
+import { bareStack, testVpc } from '../support/bare-stack';
+
+function build(extra: Partial<AuroraDatabaseProps> = {}, withTopic = false) {
+  const stack = bareStack();
+  const vpc = testVpc(stack);
+  const db = new AuroraDatabase(stack, 'Database', {
+    vpc, subnets: { subnetGroupName: 'Data' }, ...(withTopic ? { alarmTopic: new sns.Topic(stack, 'Topic') } : {}), ...extra,
+  });
+  return { db, t: Template.fromStack(stack) };
+}
+
+describe('AuroraDatabase', () => {
+  const { t } = build();
+
+  test('is Serverless v2 PostgreSQL, encrypted, backed up for 7 days, protected and snapshotted', () => {
+    t.hasResource('AWS::RDS::DBCluster', {
+      DeletionPolicy: 'Snapshot',
+      Properties: Match.objectLike({
+        Engine: 'aurora-postgresql',
+        DatabaseName: 'app',
+        StorageEncrypted: true,
+        DeletionProtection: true,
+        EnableIAMDatabaseAuthentication: true,
+        BackupRetentionPeriod: 7,
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+        EnableCloudwatchLogsExports: ['postgresql'],
+      }),
+    });
+    t.resourceCountIs('AWS::RDS::DBInstance', 1);
+  });
+
+  test('requires TLS through its parameter group', () => {
+    t.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
+  });
+
+  test('keeps its credentials in a generated secret that outlives the cluster', () => {
+    t.hasResource('AWS::SecretsManager::Secret', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ GenerateSecretString: Match.objectLike({ GenerateStringKey: 'password' }) }),
+    });
+    t.resourceCountIs('AWS::SecretsManager::RotationSchedule', 0);
+  });
+
+  test('admits nobody until connections are opened', () => {
+    const groups = Object.values(t.findResources('AWS::EC2::SecurityGroup'));
+    expect(groups.every((g) => g.Properties.SecurityGroupIngress === undefined)).toBe(true);
+    t.resourceCountIs('AWS::EC2::SecurityGroupIngress', 0);
+  });
+
+  test('places each reader in the next AZ after the writer', () => {
+    const { t: withReaders } = build({ readers: 2 });
+    const azs = Object.values(withReaders.findResources('AWS::RDS::DBInstance')).map((i) => i.Properties.AvailabilityZone);
+    expect(azs).toHaveLength(3);
+    expect(azs[1]).not.toEqual(azs[0]);
+    expect(azs[2]).toEqual(azs[0]);
+  });
+
+  test('alarms on CPU and connections only when given a topic', () => {
+    t.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+    const { t: alarmed } = build({}, true);
+    alarmed.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 80 });
+    alarmed.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections' });
+  });
+
+  test.each([-1, 16, 1.5])('errors when readers is %p', (readers) => {
+    expect(() => build({ readers })).toThrow(`AuroraDatabase readers must be an integer from 0 to 15, got ${readers}`);
+  });
+});

@@ -1,0 +1,96 @@
+import { Size, Stack } from 'aws-cdk-lib';
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { SingleBox, SingleBoxProps } from '../../lib/single-box';
+import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
+
+/** The box with its required props, plus what `extra` makes in the same stack. */
+function build(extra: (stack: Stack) => Partial<SingleBoxProps> = () => ({})) {
+  const stack = bareStack();
+  const vpc = testVpc(stack);
+  const box = new SingleBox(stack, 'Box', {
+    vpc,
+    app: TEST_APP,
+    port: 80,
+    instanceType: new ec2.InstanceType('t4g.small'),
+    securityGroup: new ec2.SecurityGroup(stack, 'Sg', { vpc }),
+    alarmTopic: new sns.Topic(stack, 'Topic'),
+    stageLabel: '1 single-box',
+    ...extra(stack),
+  });
+  return { box, t: Template.fromStack(stack) };
+}
+
+describe('SingleBox with a local database', () => {
+  const { t } = build((stack) => ({
+    dataVolume: new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) }),
+  }));
+
+  test('runs AL2023 arm64 with IMDSv2, an encrypted root volume and detailed monitoring', () => {
+    t.hasResourceProperties('AWS::EC2::Instance', {
+      InstanceType: 't4g.small',
+      Monitoring: true,
+      ImageId: { Ref: Match.stringLikeRegexp('al2023.*arm64') },
+      BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
+    });
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
+    });
+  });
+
+  test('is reached through Session Manager, not SSH', () => {
+    t.hasResourceProperties('AWS::IAM::Role', {
+      ManagedPolicyArns: [{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AmazonSSMManagedInstanceCore']] }],
+    });
+    expect(JSON.stringify(t.findResources('AWS::EC2::Instance'))).not.toContain('KeyName');
+  });
+
+  test('keeps its Elastic IP when removed', () => {
+    t.hasResource('AWS::EC2::EIP', { DeletionPolicy: 'Retain' });
+    t.resourceCountIs('AWS::EC2::EIPAssociation', 1);
+  });
+
+  test('may attach only the data volume, and only to itself', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([
+        Match.objectLike({ Action: 'ec2:AttachVolume', Condition: { StringEquals: { 'aws:ResourceTag/DataVolumeHost': Match.anyValue() } } }),
+      ]) },
+    });
+  });
+
+  test('boots in local database mode with the app package', () => {
+    const userData = JSON.stringify(Object.values(t.findResources('AWS::EC2::Instance'))[0].Properties.UserData);
+    expect(userData).toContain("export DB_MODE='local'");
+    expect(userData).toContain('export DATA_VOLUME_ID=');
+    expect(userData).toContain("export APP_START='node server.js'");
+  });
+
+  test('recovers on a failed system check and alarms on CPU, memory, both disks and status', () => {
+    const system = Object.values(t.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.MetricName === 'StatusCheckFailed_System')!;
+    expect(JSON.stringify(system.Properties.AlarmActions)).toMatch(/:automate:us-east-1:ec2:recover/);
+    const alarms = Object.values(t.findResources('AWS::CloudWatch::Alarm')).map((a) => a.Properties.MetricName);
+    expect(alarms.sort()).toEqual(['CPUUtilization', 'StatusCheckFailed_Instance', 'StatusCheckFailed_System',
+      'disk_used_percent', 'disk_used_percent', 'mem_used_percent']);
+  });
+});
+
+describe('SingleBox with a managed database', () => {
+  test('boots in managed mode and may read the database secret', () => {
+    const { t } = build((stack) => ({ database: { secret: new secretsmanager.Secret(stack, 'Secret') } }));
+    const userData = JSON.stringify(Object.values(t.findResources('AWS::EC2::Instance'))[0].Properties.UserData);
+    expect(userData).toContain("export DB_MODE='managed'");
+    expect(userData).not.toContain('export DATA_VOLUME_ID');
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: Match.arrayWith(['secretsmanager:GetSecretValue']), Resource: { Ref: Match.stringLikeRegexp('^Secret') },
+      })]) },
+    });
+    expect(Object.keys(t.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(5);
+  });
+
+  test('errors when given neither a data volume nor a database', () => {
+    expect(() => build()).toThrow('SingleBox needs a dataVolume (local PostgreSQL) or a database (managed)');
+  });
+});

@@ -1,0 +1,108 @@
+import { Template, Match } from 'aws-cdk-lib/assertions';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Stack } from 'aws-cdk-lib';
+import { WebTier, WebTierProps } from '../../lib/web-tier';
+import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
+
+/** The tier with its required props, plus what `extra` makes in the same stack. */
+function build(extra: (stack: Stack) => Partial<WebTierProps> = () => ({})) {
+  const stack = bareStack();
+  const vpc = testVpc(stack);
+  new WebTier(stack, 'Web', {
+    vpc,
+    loadBalancerSubnets: { subnetType: ec2.SubnetType.PUBLIC },
+    instanceSubnets: { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS },
+    loadBalancerSecurityGroup: new ec2.SecurityGroup(stack, 'LbSg', { vpc, allowAllOutbound: false }),
+    instanceSecurityGroup: new ec2.SecurityGroup(stack, 'AppSg', { vpc }),
+    port: 80,
+    app: TEST_APP,
+    instanceType: new ec2.InstanceType('t4g.small'),
+    database: { secret: new secretsmanager.Secret(stack, 'Secret') },
+    accessLogBucket: new s3.Bucket(stack, 'Logs'),
+    alarmTopic: new sns.Topic(stack, 'Topic'),
+    stageLabel: '3 load-balanced',
+    ...extra(stack),
+  });
+  return Template.fromStack(stack);
+}
+
+describe('WebTier', () => {
+  const t = build();
+
+  test('runs at least 2 instances from an IMDSv2, encrypted launch template, checked by the load balancer', () => {
+    t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', { MinSize: '2', MaxSize: '6', HealthCheckType: 'ELB', HealthCheckGracePeriod: 600 });
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({
+        MetadataOptions: { HttpTokens: 'required' },
+        Monitoring: { Enabled: true },
+        BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true }) }],
+      }),
+    });
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
+      HealthCheckPath: '/health', HealthCheckIntervalSeconds: 15, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3, Matcher: { HttpCode: '200' },
+    });
+  });
+
+  test('replaces instances one at a time, each waiting for its healthy signal', () => {
+    t.hasResource('AWS::AutoScaling::AutoScalingGroup', {
+      UpdatePolicy: { AutoScalingRollingUpdate: Match.objectLike({ MaxBatchSize: 1, MinInstancesInService: 2, WaitOnResourceSignals: true }) },
+    });
+    const userData = JSON.stringify(t.findResources('AWS::EC2::LaunchTemplate'));
+    expect(userData).toContain('cfn-signal');
+    expect(userData).toContain("export DB_MODE='managed'");
+  });
+
+  test('scales on CPU at 70 % and on requests per target', () => {
+    t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({ PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 70 }),
+    });
+    t.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({ TargetValue: 1000 }),
+    });
+  });
+
+  test('drops invalid headers, logs access and resists deletion', () => {
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::LoadBalancer', {
+      LoadBalancerAttributes: Match.arrayWith([
+        { Key: 'deletion_protection.enabled', Value: 'true' },
+        { Key: 'routing.http.drop_invalid_header_fields.enabled', Value: 'true' },
+        { Key: 'access_logs.s3.enabled', Value: 'true' },
+      ]),
+    });
+  });
+
+  test('serves HTTP on 80 without a certificate', () => {
+    t.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTP', Port: 80 });
+  });
+
+  test('admits the load balancer, and only it, to the instances on the app port', () => {
+    t.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      IpProtocol: 'tcp', FromPort: 80, ToPort: 80,
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('LbSg'), 'GroupId'] },
+    });
+  });
+
+  test('alarms on the 5xx rate, p99 latency and unhealthy hosts', () => {
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { Threshold: 5, Metrics: Match.arrayWith([Match.objectLike({ Expression: Match.stringLikeRegexp('elb5xx') })]) });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TargetResponseTime', ExtendedStatistic: 'p99', Threshold: 2 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount' });
+  });
+
+  test('listens on HTTPS with a TLS 1.2+ policy and redirects HTTP when given a certificate', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    const https = build((stack) => ({ certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }));
+    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
+    https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+      Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })],
+    });
+  });
+
+  test('errors when fewer than 2 instances are asked for', () => {
+    expect(() => build(() => ({ minCapacity: 1 }))).toThrow('WebTier needs 2 <= minCapacity <= maxCapacity, got 1 and 6');
+  });
+});
