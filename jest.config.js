@@ -7,5 +7,5 @@ module.exports = {
   snapshotSerializers: ['<rootDir>/test/support/mask-serializer.js'],
   // Synthesizing a stage with the CloudFormation validator takes a few seconds.
   testTimeout: 60000,
-  workerIdleMemoryLimit: '1GB',
+  workerIdleMemoryLimit: '300MB',
 };

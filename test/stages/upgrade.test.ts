@@ -7,8 +7,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { fullDiff, ResourceImpact } from '@aws-cdk/cloudformation-diff';
+import * as os from 'os';
 import { BUILT_STAGES } from '../../stages';
-import { CfnTemplate, synthStage } from '../support/synth';
+import { synthesizeStage } from '../../tools/synth-cache';
+import { CfnTemplate } from '../support/synth';
 import { findKey, STATEFUL_TYPES } from '../support/templates';
 
 /** How a runbook names each kind of stateful resource it retires. */
@@ -19,10 +21,13 @@ const RUNBOOK_WORDS: Record<string, RegExp> = {
   'AWS::S3::Bucket': /bucket/i,
 };
 
+// Templates only: the stage tests run cdk-nag and the validator on the same synthesis.
 const templates: Record<number, Record<string, CfnTemplate>> = {};
+const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-upgrade-'));
 beforeAll(() => {
-  for (const stage of BUILT_STAGES) templates[stage] = synthStage(stage).templates;
+  for (const stage of BUILT_STAGES) templates[stage] = synthesizeStage(stage, { cacheDir }).templates;
 });
+afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
 
 const pairs = BUILT_STAGES.slice(1).map((to) => [to - 1, to] as const);
 

@@ -6,11 +6,15 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, CloudFormationValidatePlugin, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../core/config';
 import { buildStage } from '../../stages';
+
+// The bundled validator keeps ~350 MB of WASM memory outside the JS heap, which jest's
+// workerIdleMemoryLimit cannot see: release it when the test file is done.
+afterAll(() => (CloudFormationValidatePlugin as unknown as { _disposeSingleton?: () => void })._disposeSingleton?.());
 
 const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 
