@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AppInstanceRole } from './app-instance-role';
 import { AppArtifact, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
 
 export interface SingleBoxProps {
@@ -66,7 +67,7 @@ export class SingleBox extends Construct {
     this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
     this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
 
-    const role = new iam.Role(this, 'InstanceRole', { assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com') });
+    const { role } = new AppInstanceRole(this, 'InstanceRole', { logGroups: [this.appLogGroup, this.systemLogGroup] });
     const userData = bootUserData(this, {
       app: props.app,
       role,
@@ -89,22 +90,14 @@ export class SingleBox extends Construct {
       userData,
       userDataCausesReplacement: true,
       requireImdsv2: true,
-      ssmSessionPermissions: true,
       detailedMonitoring: true,
       blockDevices: [{
         deviceName: '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
       }],
     });
-    this.appLogGroup.grantWrite(this.instance);
-    this.systemLogGroup.grantWrite(this.instance);
-    this.instance.addToRolePolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } },
-    }));
     if (props.dataVolume) this.allowAttach(props.dataVolume);
-    if (props.database) props.database.secret.grantRead(this.instance);
+    if (props.database) props.database.secret.grantRead(role);
 
     this.elasticIp = new ec2.CfnEIP(this, 'ElasticIp', { domain: 'vpc' });
     // The address is what DNS points at: keep it when the box is retired, release it by hand.
@@ -120,16 +113,6 @@ export class SingleBox extends Construct {
       id: 'AwsSolutions-EC29',
       reason: 'CloudFormation replaces this instance whenever its boot configuration changes, which termination protection would block; its state is on the data volume (Snapshot policy) and it recovers automatically on a failed status check',
     });
-    Validations.of(this.instance.role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-        reason: 'AWS-maintained minimum for Session Manager access, which replaces SSH',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the CWAgent namespace',
-      },
-    );
   }
 
   /** Lets the boot script attach the volume to this instance, and to nothing else. */

@@ -1,15 +1,15 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { AppInstanceRole } from './app-instance-role';
 import { AppArtifact, bootUserData, DatabaseConnection } from './boot/user-data';
 
 export interface WebTierProps {
@@ -102,28 +102,8 @@ export class WebTier extends Construct {
     });
     this.loadBalancer.logAccessLogs(props.accessLogBucket, 'alb');
 
-    const role = new iam.Role(this, 'InstanceRole', {
-      assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
-      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AmazonSSMManagedInstanceCore')],
-    });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['cloudwatch:PutMetricData'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } },
-    }));
-    this.appLogGroup.grantWrite(role);
-    this.systemLogGroup.grantWrite(role);
+    const { role } = new AppInstanceRole(this, 'InstanceRole', { logGroups: [this.appLogGroup, this.systemLogGroup] });
     props.database.secret.grantRead(role);
-    Validations.of(role).acknowledge(
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',
-        reason: 'AWS-maintained minimum for Session Manager access, which replaces SSH',
-      },
-      {
-        id: 'AwsSolutions-IAM5[Resource::*]',
-        reason: 'cloudwatch:PutMetricData has no resource-level permissions; the condition limits it to the CWAgent namespace',
-      },
-    );
     const userData = bootUserData(this, {
       app: props.app,
       role,
