@@ -7,17 +7,11 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AppInstanceRole } from './app-instance-role';
-import { AppArtifact, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
+import { AppInstanceOptions, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
 
-export interface SingleBoxProps {
+export interface SingleBoxProps extends AppInstanceOptions {
   /** VPC whose first public subnet holds the instance. */
   readonly vpc: ec2.IVpc;
-  /** The app the instance runs. */
-  readonly app: AppArtifact;
-  /** Port the app listens on. */
-  readonly port: number;
-  /** Graviton instance type. */
-  readonly instanceType: ec2.InstanceType;
   /** Security group of the instance; the caller decides who reaches it. */
   readonly securityGroup: ec2.ISecurityGroup;
   /**
@@ -31,15 +25,6 @@ export interface SingleBoxProps {
    * @default - the local database on `dataVolume`
    */
   readonly database?: DatabaseConnection;
-  /** Topic notified by every alarm. */
-  readonly alarmTopic: sns.ITopic;
-  /** Shown by the app and written to the boot log. */
-  readonly stageLabel: string;
-  /**
-   * Retention of the app and system log groups.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /**

@@ -10,9 +10,9 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { AppInstanceRole } from './app-instance-role';
-import { AppArtifact, bootUserData, DatabaseConnection } from './boot/user-data';
+import { AppInstanceOptions, bootUserData, DatabaseConnection } from './boot/user-data';
 
-export interface WebTierProps {
+export interface WebTierProps extends AppInstanceOptions {
   /** VPC of the load balancer and the instances. */
   readonly vpc: ec2.IVpc;
   /** Public subnets of the load balancer, in at least 2 AZs. */
@@ -23,12 +23,6 @@ export interface WebTierProps {
   readonly loadBalancerSecurityGroup: ec2.ISecurityGroup;
   /** Security group of the instances; this construct admits the load balancer on `port`. */
   readonly instanceSecurityGroup: ec2.ISecurityGroup;
-  /** Port the app listens on. */
-  readonly port: number;
-  /** The app the instances run. */
-  readonly app: AppArtifact;
-  /** Graviton instance type. */
-  readonly instanceType: ec2.InstanceType;
   /** The database the app uses. */
   readonly database: DatabaseConnection;
   /** Bucket receiving the load balancer's access logs (SSE-S3: ALB cannot write SSE-KMS). */
@@ -53,15 +47,6 @@ export interface WebTierProps {
    * @default 1000
    */
   readonly requestsPerTargetPerMinute?: number;
-  /** Topic notified by every alarm. */
-  readonly alarmTopic: sns.ITopic;
-  /** Shown by the app and written to the boot log. */
-  readonly stageLabel: string;
-  /**
-   * Retention of the app and system log groups.
-   * @default logs.RetentionDays.ONE_MONTH
-   */
-  readonly logRetention?: logs.RetentionDays;
 }
 
 /**

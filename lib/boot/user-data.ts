@@ -5,6 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 /** The app an instance runs: a folder shipped as a CDK asset and the command that starts it. */
@@ -18,6 +19,25 @@ export interface AppArtifact {
    * @default - the folder as it is
    */
   readonly assetOptions?: s3assets.AssetOptions;
+}
+
+/** What every construct running app instances takes. */
+export interface AppInstanceOptions {
+  /** The app the instances run. */
+  readonly app: AppArtifact;
+  /** Port the app listens on. */
+  readonly port: number;
+  /** Graviton instance type. */
+  readonly instanceType: ec2.InstanceType;
+  /** Topic notified by every alarm. */
+  readonly alarmTopic: sns.ITopic;
+  /** Shown by the app and written to the boot log. */
+  readonly stageLabel: string;
+  /**
+   * Retention of the app and system log groups.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /** How an app instance reaches a managed database. */
