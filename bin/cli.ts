@@ -9,6 +9,7 @@ import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
 
 // Loaded by the commands that synthesize, so `list` and `--help` do not pay for aws-cdk-lib.
 const stages = () => require('../stages') as typeof import('../stages');
+const diagram = () => require('../tools/diagram') as typeof import('../tools/diagram');
 const tools = () => ({
   ...(require('../tools/migration') as typeof import('../tools/migration')),
   ...(require('../tools/render-diff') as typeof import('../tools/render-diff')),
@@ -76,6 +77,15 @@ program.command('diff')
     process.stdout.write(options.json
       ? JSON.stringify({ schemaVersion: 1, ...diff }, null, 2) + '\n'
       : renderDiff(diff, options.color && process.stdout.isTTY === true));
+  });
+
+program.command('diagram')
+  .description('an architecture diagram of a stage, generated from its synthesized templates')
+  .argument('<stage>', STAGE_CHOICES)
+  .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+  .action((stageArg: string, options: { format: 'mermaid' | 'dot' }) => {
+    const stage = parseStage('stage', stageArg);
+    process.stdout.write(diagram().stageDiagram(stage, options.format));
   });
 
 /** A stage argument as a number, or exit 2 naming the argument. */

@@ -30,8 +30,13 @@ export interface SynthResult {
   readonly cached: boolean;
 }
 
+/** The context of cdk.json: the configuration `cdk synth` uses without `-c` flags. */
+export function projectContext(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
+}
+
 export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}): SynthResult {
-  const context = { ...JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context, ...options.context, stage };
+  const context = { ...projectContext(), ...options.context, stage };
   const cacheDir = options.cacheDir ?? path.join(ROOT, '.cache', 'synth');
   const file = path.join(cacheDir, `${sourceHash(context)}.json`);
   if (fs.existsSync(file)) return { templates: JSON.parse(fs.readFileSync(file, 'utf8')), cached: true };
