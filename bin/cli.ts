@@ -37,6 +37,9 @@ program.command('list')
     }
     for (const s of STAGES) {
       process.stdout.write(`${s.number} ${s.name}\n  adds:    ${s.adds}\n  removes: ${s.removes}\n  move up: ${s.moveUpWhen}\n`);
+      for (const alarm of s.moveUpAlarms) {
+        process.stdout.write(`  alarm <appName>-move-to-${STAGES[s.number].name}-${alarm.signal}: ${alarm.means}\n`);
+      }
     }
   });
 

@@ -13,6 +13,23 @@ export interface StageDefinition {
   readonly removes: string;
   /** The signal that says it is time to move to the next stage. */
   readonly moveUpWhen: string;
+  /**
+   * The CloudWatch alarms the stage carries for its own ceiling, each named
+   * `<appName>-move-to-<next stage>-<signal>`.
+   */
+  readonly moveUpAlarms: readonly MoveUpAlarm[];
+}
+
+export interface MoveUpAlarm {
+  /** Last part of the alarm's name. */
+  readonly signal: string;
+  /** What the alarm in ALARM state means. */
+  readonly means: string;
+}
+
+/** The name of a move-up alarm of `stage`. */
+export function moveUpAlarmName(appName: string, stage: StageDefinition, alarm: MoveUpAlarm): string {
+  return `${appName}-move-to-${STAGES[stage.number].name}-${alarm.signal}`;
 }
 
 export type StageNumber = 1 | 2 | 3 | 4 | 5;
@@ -24,6 +41,10 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'one Graviton instance running the app and PostgreSQL; data on its own EBS volume with daily snapshots; Elastic IP; alarms',
     removes: 'nothing yet: the cheapest, fastest thing to ship',
     moveUpWhen: 'CPU or memory stays above 70 % at peak, or the app and database compete for the box',
+    moveUpAlarms: [
+      { signal: 'cpu', means: 'the box averaged more than 70 % CPU for 3 hours: app and database compete for it' },
+      { signal: 'data-disk', means: 'the database volume is more than 70 % full: the data outgrows the box' },
+    ],
   },
   {
     number: 2,
@@ -31,6 +52,10 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'Aurora PostgreSQL Serverless v2 in isolated subnets (TLS, backups, deletion protection); the box runs only the app',
     removes: 'the app and the database fighting for one machine; one failure taking both down',
     moveUpWhen: 'the single web instance saturates, or its downtime (patching, failure) is no longer acceptable',
+    moveUpAlarms: [
+      { signal: 'cpu', means: 'the app instance averaged more than 70 % CPU for 3 hours: one web instance is the ceiling' },
+      { signal: 'db-connections', means: 'more than 300 database connections for 3 hours: traffic needs more app instances' },
+    ],
   },
   {
     number: 3,
@@ -38,6 +63,11 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'an Application Load Balancer and an Auto Scaling group over 2 AZs; an Aurora reader in the second AZ',
     removes: 'the single web instance as a single point of failure and a capacity ceiling',
     moveUpWhen: 'database CPU or reader load climbs with traffic, or static content and slow work dominate requests',
+    moveUpAlarms: [
+      { signal: 'db-cpu', means: 'the database averaged more than 60 % CPU for 3 hours: reads need a cache' },
+      { signal: 'replica-lag', means: 'the reader was more than 1 s behind the writer for 15 minutes: read load outgrows the reader' },
+      { signal: 'db-capacity', means: 'Aurora used more than 75 % of its maximum capacity for 3 hours' },
+    ],
   },
   {
     number: 4,
@@ -45,6 +75,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'Valkey cache and sessions, CloudFront with S3 assets and WAF, an SQS queue with workers',
     removes: 'database read load, global latency for static content, slow work in the request path',
     moveUpWhen: 'a regional outage would cost more than running a second region',
+    moveUpAlarms: [],
   },
   {
     number: 5,
@@ -52,6 +83,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'a second region, Aurora Global Database, Route 53 health checks and failover, CloudFront origin failover',
     removes: 'a whole-region outage taking the site down',
     moveUpWhen: 'the top of the ladder: scale each tier within its region',
+    moveUpAlarms: [],
   },
 ];
 

@@ -3,13 +3,15 @@
  * through these functions, so an ID is written once and cannot drift between stages. Logical IDs
  * and stack names are a public contract: an upgrade that changed one would replace what it holds.
  */
-import { App, CfnOutput, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnOutput, Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GrowthConfig } from '../core/config';
 import { APP_PORT, DATABASE_PORT, stackName, StackRole, SUBNET_TIERS } from '../core/naming';
+import { moveUpAlarmName } from '../core/stages';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from '../lib/access-log-bucket';
 import { AlarmTopic } from '../lib/alarm-topic';
@@ -200,6 +202,53 @@ export function keepPublishedOutput(stack: Stack, value: string) {
   const scope = stack.node.tryFindChild('Publish') ?? new Construct(stack, 'Publish');
   const id = 'Output' + JSON.stringify(stack.resolve(value));
   if (!scope.node.tryFindChild(id)) new CfnOutput(scope, id, { value });
+}
+
+/** One move-up signal: its metric, and the value that, sustained, means the stage is its own ceiling. */
+export interface CeilingSignal {
+  readonly metric: cloudwatch.IMetric;
+  readonly threshold: number;
+  /** Consecutive periods of the metric above the threshold. */
+  readonly periods: number;
+}
+
+/**
+ * The stage's move-up alarms, named `<appName>-move-to-<next stage>-<signal>` for every signal
+ * the ladder (core/stages.ts) lists for this stage. They notify the alarm topic like any alarm;
+ * they mean "plan the next stage", not "page someone".
+ */
+export function moveUpAlarms(f: Foundation, signals: Record<string, CeilingSignal>): cloudwatch.Alarm[] {
+  const defined = f.config.stage.moveUpAlarms.map((a) => a.signal).sort();
+  if (JSON.stringify(Object.keys(signals).sort()) !== JSON.stringify(defined)) {
+    throw new Error(`stage ${f.config.stage.name} defines move-up signals ${defined.join(', ')}; got ${Object.keys(signals).join(', ')}`);
+  }
+  const scope = new Construct(f.app, 'MoveUp');
+  return f.config.stage.moveUpAlarms.map((definition) => {
+    const signal = signals[definition.signal];
+    const alarm = new cloudwatch.Alarm(scope, definition.signal, {
+      alarmName: moveUpAlarmName(f.config.appName, f.config.stage, definition),
+      alarmDescription: `Time to plan the next stage: ${definition.means}`,
+      metric: signal.metric,
+      threshold: signal.threshold,
+      evaluationPeriods: signal.periods,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(f.alarmTopic.topic));
+    return alarm;
+  });
+}
+
+/** Average CPU of an instance over hours: the sustained load a move-up decision rests on. */
+export function sustainedInstanceCpu(box: SingleBox): CeilingSignal {
+  return {
+    metric: new cloudwatch.Metric({
+      namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: box.instance.instanceId },
+      statistic: 'Average', period: Duration.hours(1),
+    }),
+    threshold: 70,
+    periods: 3,
+  };
 }
 
 /** The dashboard of every alarm the stage has. */

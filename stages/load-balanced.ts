@@ -1,6 +1,6 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, keepPublishedOutput, webTier } from './components';
+import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, keepPublishedOutput, moveUpAlarms, webTier } from './components';
 
 /**
  * Stage 3: an Application Load Balancer and an Auto Scaling group over both AZs replace the box;
@@ -14,6 +14,16 @@ export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
   keepPublishedOutput(f.data, volume.volume.volumeId);
   const db = auroraDatabase(f, { readers: 1 });
   const web = webTier(f, { database: db });
-  dashboard(f, [...web.alarms, ...db.alarms]);
+  const hours = { period: Duration.hours(1) };
+  const moveUp = moveUpAlarms(f, {
+    'db-cpu': { metric: db.cluster.metricCPUUtilization({ statistic: 'Average', ...hours }), threshold: 60, periods: 3 },
+    'replica-lag': {
+      metric: db.cluster.metric('AuroraReplicaLagMaximum', { statistic: 'Maximum', period: Duration.minutes(5) }),
+      threshold: 1000,
+      periods: 3,
+    },
+    'db-capacity': { metric: db.cluster.metricACUUtilization({ statistic: 'Average', ...hours }), threshold: 75, periods: 3 },
+  });
+  dashboard(f, [...web.alarms, ...db.alarms, ...moveUp]);
   return f;
 }

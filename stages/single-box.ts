@@ -1,6 +1,8 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { GrowthConfig } from '../core/config';
-import { dashboard, dataVolume, foundation, Foundation, openToInternet, singleBox } from './components';
+import { DATA_MOUNT } from '../lib/boot/user-data';
+import { dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './components';
 
 /**
  * Stage 1: one instance runs the app and PostgreSQL, whose files sit on their own encrypted
@@ -11,6 +13,17 @@ export function singleBoxStage(app: App, config: GrowthConfig): Foundation {
   openToInternet(f);
   const volume = dataVolume(f);
   const box = singleBox(f, { dataVolume: volume });
-  dashboard(f, [...box.alarms]);
+  const moveUp = moveUpAlarms(f, {
+    'cpu': sustainedInstanceCpu(box),
+    'data-disk': {
+      metric: new cloudwatch.Metric({
+        namespace: 'CWAgent', metricName: 'disk_used_percent', dimensionsMap: { InstanceId: box.instance.instanceId, path: DATA_MOUNT },
+        statistic: 'Maximum', period: Duration.minutes(5),
+      }),
+      threshold: 70,
+      periods: 3,
+    },
+  });
+  dashboard(f, [...box.alarms, ...moveUp]);
   return f;
 }

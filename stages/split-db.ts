@@ -1,6 +1,6 @@
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, openToInternet, singleBox } from './components';
+import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './components';
 
 /**
  * Stage 2: PostgreSQL moves to Aurora in the isolated data subnets; the box runs only the app.
@@ -13,6 +13,14 @@ export function splitDbStage(app: App, config: GrowthConfig): Foundation {
   const volume = dataVolume(f);
   const db = auroraDatabase(f, { readers: 0 });
   const box = singleBox(f, { dataVolume: volume, database: { secret: db.cluster.secret! } });
-  dashboard(f, [...box.alarms, ...db.alarms]);
+  const moveUp = moveUpAlarms(f, {
+    'cpu': sustainedInstanceCpu(box),
+    'db-connections': {
+      metric: db.cluster.metricDatabaseConnections({ statistic: 'Average', period: Duration.hours(1) }),
+      threshold: 300,
+      periods: 3,
+    },
+  });
+  dashboard(f, [...box.alarms, ...db.alarms, ...moveUp]);
   return f;
 }

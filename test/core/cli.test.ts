@@ -1,6 +1,8 @@
 /** The `growth-stages` command as users run it. */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import { STAGES } from '../../core/stages';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'growth-stages.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
@@ -10,6 +12,22 @@ test('list --json prints the five stages in order', () => {
   expect(result.status).toBe(0);
   expect(JSON.parse(result.stdout).map((s: { name: string }) => s.name))
     .toEqual(['single-box', 'split-db', 'load-balanced', 'cache-cdn', 'multi-region']);
+});
+
+test('list names the move-up alarms of each stage', () => {
+  const result = run('list');
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('alarm <appName>-move-to-split-db-cpu: the box averaged more than 70 % CPU for 3 hours');
+  expect(result.stdout).toContain('alarm <appName>-move-to-cache-cdn-replica-lag:');
+});
+
+test('the README explains every move-up alarm the ladder defines', () => {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+  for (const stage of STAGES) {
+    for (const alarm of stage.moveUpAlarms) {
+      expect(readme).toContain(`| ${stage.number} | \`<appName>-move-to-${STAGES[stage.number].name}-${alarm.signal}\` | ${alarm.means} |`);
+    }
+  }
 });
 
 test.each([

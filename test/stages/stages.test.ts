@@ -6,6 +6,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { APP_PORT, DATABASE_PORT } from '../../core/naming';
+import { moveUpAlarmName, STAGES } from '../../core/stages';
 import { BUILT_STAGES } from '../../stages';
 import { synthApp, SynthesizedStage, synthStage } from '../support/synth';
 import { coversPort, findKey, ingressRules, resourcesOfType, STATEFUL_TYPES } from '../support/templates';
@@ -99,6 +100,12 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
     for (const [, alarm] of alarms) {
       expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alarms/);
     }
+  });
+
+  test('carries the move-up alarms the ladder lists for it, sent to the alarm topic', () => {
+    const definition = STAGES[stage - 1];
+    const names = resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName).filter(Boolean);
+    expect(names.sort()).toEqual(definition.moveUpAlarms.map((a) => moveUpAlarmName('webapp', definition, a)).sort());
   });
 
   test('matches the snapshot of every template', () => {
