@@ -5,6 +5,7 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
+import { advise } from '../core/capacity';
 import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
 
 // Loaded by the commands that synthesize, so `list` and `--help` do not pay for aws-cdk-lib.
@@ -90,6 +91,34 @@ program.command('diagram')
     const stage = parseStage('stage', stageArg);
     process.stdout.write(diagram().stageDiagram(stage, options.format));
   });
+
+program.command('advise')
+  .description('the stage that fits these numbers, and the next bottleneck to watch (thresholds: docs/capacity.md)')
+  .option('--rps <n>', 'peak requests per second', number('--rps', 0, 10_000_000))
+  .option('--p99-ms <n>', 'target p99 latency in milliseconds', number('--p99-ms', 1, 60_000))
+  .option('--db-cpu <pct>', 'database CPU at that load, percent', number('--db-cpu', 0, 100))
+  .option('--availability <pct>', 'target availability, percent (e.g. 99.9)', number('--availability', 50, 99.9999))
+  .option('--regions <n>', 'regions to serve from', number('--regions', 1, 2, true))
+  .option('--json', 'print JSON')
+  .action((options: { rps?: number; p99Ms?: number; dbCpu?: number; availability?: number; regions?: number; json?: boolean }) => {
+    const advice = advise(options);
+    if (options.json) {
+      process.stdout.write(JSON.stringify(advice, null, 2) + '\n');
+      return;
+    }
+    process.stdout.write(`stage ${advice.stage} ${advice.name}\n${advice.reasons.map((r) => `  - ${r}`).join('\n')}\n  watch next: ${advice.nextBottleneck}\n`);
+  });
+
+/** A parser for a numeric option that exits 2 with one line when the value is not accepted. */
+function number(flag: string, min: number, max: number, integer = false) {
+  return (value: string) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+      fail(`invalid ${flag} ${JSON.stringify(value)}; accepted: ${integer ? 'an integer' : 'a number'} from ${min} to ${max}`);
+    }
+    return n;
+  };
+}
 
 /** A stage argument as a number, or exit 2 naming the argument. */
 function parseStage(name: string, value: string): StageNumber {

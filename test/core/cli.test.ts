@@ -30,7 +30,16 @@ test('the README explains every move-up alarm the ladder defines', () => {
   }
 });
 
+test('advise --json recommends a stage and says why', () => {
+  const result = run('advise', '--rps', '20000', '--availability', '99.99', '--regions', '2', '--json');
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout)).toMatchObject({ stage: 5, reasons: expect.arrayContaining([expect.stringContaining('2 regions')]) });
+});
+
 test.each([
+  [['advise', '--rps', 'lots'], /invalid --rps "lots"; accepted: a number from 0 to 10000000/],
+  [['advise', '--regions', '1.5'], /invalid --regions "1.5"; accepted: an integer from 1 to 2/],
+  [['advise', '--availability', '101'], /invalid --availability "101"; accepted: a number from 50 to 99.9999/],
   [['synth', '9'], /invalid stage "9"; accepted: 1-5 or single-box/],
   [['synth'], /missing required argument 'stage'/],
   [['synth', '2', '--engine', 'pulumi'], /Allowed choices are cdk/],
