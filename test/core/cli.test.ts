@@ -36,7 +36,17 @@ test('advise --json recommends a stage and says why', () => {
   expect(JSON.parse(result.stdout)).toMatchObject({ stage: 5, reasons: expect.arrayContaining([expect.stringContaining('2 regions')]) });
 });
 
+test('cost --json has the stage, region, dated price table, total and lines', () => {
+  const result = run('cost', '1', '--json');
+  expect(result.status).toBe(0);
+  const estimate = JSON.parse(result.stdout);
+  expect(estimate).toMatchObject({ stage: 1, region: 'us-east-1', priceTableDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+  expect(estimate.totalMonthlyUsd).toBeCloseTo(estimate.lines.reduce((s: number, l: { monthlyUsd: number }) => s + l.monthlyUsd, 0), 2);
+});
+
 test.each([
+  [['cost', '2', '--region', 'mars-1'], /invalid --region "mars-1"; accepted: us-east-1, us-west-2, eu-west-1/],
+  [['cost', '2', '--egress-gb', '-5'], /invalid --egress-gb "-5"; accepted: a number from 0 to 10000000/],
   [['advise', '--rps', 'lots'], /invalid --rps "lots"; accepted: a number from 0 to 10000000/],
   [['advise', '--regions', '1.5'], /invalid --regions "1.5"; accepted: an integer from 1 to 2/],
   [['advise', '--availability', '101'], /invalid --availability "101"; accepted: a number from 50 to 99.9999/],

@@ -1,0 +1,86 @@
+/** The cost arithmetic on a hand-written template, checked line by line against sums done by hand. */
+import { estimateCost, renderCost, UnknownRegionError } from '../../tools/cost';
+
+const fixture = {
+  app: {
+    Resources: {
+      Box: { Type: 'AWS::EC2::Instance', Properties: { InstanceType: 't4g.small', Monitoring: true, BlockDeviceMappings: [{ Ebs: { VolumeSize: 20 } }] } },
+      Template: { Type: 'AWS::EC2::LaunchTemplate', Properties: { LaunchTemplateData: { InstanceType: 'm7g.large', Monitoring: { Enabled: true }, BlockDeviceMappings: [{ Ebs: { VolumeSize: 30 } }] } } },
+      Group: { Type: 'AWS::AutoScaling::AutoScalingGroup', Properties: { MinSize: '2', LaunchTemplate: { LaunchTemplateId: { Ref: 'Template' } } } },
+      Lb: { Type: 'AWS::ElasticLoadBalancingV2::LoadBalancer', Properties: {} },
+      Simple: { Type: 'AWS::CloudWatch::Alarm', Properties: { MetricName: 'CPUUtilization' } },
+      Math: { Type: 'AWS::CloudWatch::Alarm', Properties: { Metrics: [{ Expression: 'a+b+c' }, { MetricStat: {} }, { MetricStat: {} }, { MetricStat: {} }] } },
+      Board: { Type: 'AWS::CloudWatch::Dashboard', Properties: {} },
+    },
+  },
+  data: {
+    Resources: {
+      Volume: { Type: 'AWS::EC2::Volume', Properties: { Size: 100 } },
+      Cluster: { Type: 'AWS::RDS::DBCluster', Properties: {} },
+      Writer: { Type: 'AWS::RDS::DBInstance', Properties: {} },
+      Reader: { Type: 'AWS::RDS::DBInstance', Properties: {} },
+      SecretA: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      SecretB: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
+      Bucket: { Type: 'AWS::S3::Bucket', Properties: {} },
+    },
+  },
+  network: {
+    Resources: {
+      Eip1: { Type: 'AWS::EC2::EIP', Properties: {} }, Eip2: { Type: 'AWS::EC2::EIP', Properties: {} }, Eip3: { Type: 'AWS::EC2::EIP', Properties: {} },
+      Nat: { Type: 'AWS::EC2::NatGateway', Properties: {} },
+      Key: { Type: 'AWS::KMS::Key', Properties: {} },
+    },
+  },
+};
+const assumptions = { acuAverage: 2, auroraStorageGb: 100, auroraIoMillions: 5, albLcu: 2, natGb: 100, egressGb: 10, logsGb: 10, s3Gb: 50 };
+
+describe('estimateCost', () => {
+  const estimate = estimateCost(3, fixture, 'us-east-1', assumptions);
+  const line = (item: string) => estimate.lines.find((l) => l.item === item)?.monthlyUsd;
+
+  test('prices each resource at 730 hours a month', () => {
+    expect(line('EC2 t4g.small')).toBe(12.26); // 730 x 0.0168 = 12.264
+    expect(line('EC2 m7g.large')).toBe(119.14); // 2 x 730 x 0.0816 = 119.136
+    expect(estimate.lines.filter((l) => l.item === 'EC2 detailed monitoring').map((l) => l.monthlyUsd)).toEqual([2.1, 4.2]);
+    expect(estimate.lines.filter((l) => l.item === 'EBS gp3 root volumes').map((l) => l.monthlyUsd)).toEqual([1.6, 4.8]);
+    expect(line('EBS gp3 data volume')).toBe(8); // 100 x 0.08
+    expect(line('Public IPv4 addresses (Elastic IPs)')).toBe(10.95); // 3 x 730 x 0.005
+    expect(line('NAT gateways')).toBe(32.85); // 730 x 0.045
+    expect(line('Application Load Balancer')).toBe(16.43); // 730 x 0.0225 = 16.425
+    expect(line('Public IPv4 addresses of the load balancer')).toBe(7.3); // 2 x 730 x 0.005
+    expect(line('CloudWatch alarms (per metric)')).toBe(0.4); // 1 + 3 metrics x 0.10
+    expect(line('CloudWatch dashboards')).toBe(3);
+    expect(line('Secrets Manager secrets')).toBe(0.8);
+    expect(line('KMS customer-managed keys')).toBe(1);
+  });
+
+  test('prices usage from the assumptions, and marks those lines', () => {
+    expect(line('Aurora Serverless v2 capacity')).toBe(350.4); // 2 instances x 2 ACU x 730 x 0.12
+    expect(line('Aurora storage')).toBe(10);
+    expect(line('Aurora I/O')).toBe(1);
+    expect(line('Load balancer capacity units')).toBe(11.68); // 2 LCU x 730 x 0.008
+    expect(line('NAT data processed')).toBe(4.5);
+    expect(line('Data transfer out to the internet')).toBe(0.9);
+    expect(line('EBS snapshots of the data volume (one full copy)')).toBe(5);
+    expect(line('CloudWatch Logs ingestion')).toBe(5);
+    expect(line('CloudWatch Logs storage')).toBe(0.3);
+    expect(line('S3 Standard (logs and assets)')).toBe(1.15);
+    expect(estimate.lines.filter((l) => l.assumed).map((l) => l.item).sort()).toEqual([
+      'Aurora I/O', 'Aurora Serverless v2 capacity', 'Aurora storage', 'CloudWatch Logs ingestion', 'CloudWatch Logs storage',
+      'Data transfer out to the internet', 'EBS snapshots of the data volume (one full copy)', 'Load balancer capacity units',
+      'NAT data processed', 'S3 Standard (logs and assets)',
+    ]);
+  });
+
+  test('adds the lines up to the total, with the dated price table', () => {
+    expect(estimate.totalMonthlyUsd).toBe(614.76);
+    expect(estimate).toMatchObject({ stage: 3, region: 'us-east-1', priceTableDate: expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/) });
+    expect(renderCost(estimate)).toContain('total  $614.76 a month');
+  });
+
+  test('uses the region\'s prices and refuses a region without them, listing those it has', () => {
+    expect(estimateCost(3, fixture, 'eu-west-1', assumptions).lines.find((l) => l.item === 'NAT gateways')?.monthlyUsd).toBe(35.04); // 730 x 0.048
+    expect(() => estimateCost(3, fixture, 'ap-south-1', assumptions)).toThrow(UnknownRegionError);
+    expect(() => estimateCost(3, fixture, 'ap-south-1', assumptions)).toThrow('supported: us-east-1, us-west-2, eu-west-1');
+  });
+});

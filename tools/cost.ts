@@ -1,0 +1,148 @@
+/**
+ * A monthly cost estimate computed from a stage's synthesized templates: each priced resource
+ * times the dated price table (core/prices.ts), plus usage-driven lines from explicit, overridable
+ * assumptions.
+ */
+import { HOURS_PER_MONTH, instanceHourly, PRICE_SOURCE, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES, RegionPrices } from '../core/prices';
+import { StageTemplates } from './synth-cache';
+
+/** Usage the templates cannot tell; each is a CLI flag. */
+export interface CostAssumptions {
+  /** Average Aurora capacity per DB instance, in ACUs. */
+  readonly acuAverage: number;
+  readonly auroraStorageGb: number;
+  /** Aurora I/O requests per month, in millions. */
+  readonly auroraIoMillions: number;
+  /** Average load balancer capacity units. */
+  readonly albLcu: number;
+  /** GB through the NAT gateways per month, all of them. */
+  readonly natGb: number;
+  /** GB sent to the internet per month. */
+  readonly egressGb: number;
+  /** GB ingested into CloudWatch Logs per month (app, system, flow logs); stored for 1 month. */
+  readonly logsGb: number;
+  /** GB kept in S3 buckets. */
+  readonly s3Gb: number;
+}
+
+export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
+  acuAverage: 0.5, auroraStorageGb: 20, auroraIoMillions: 10, albLcu: 1, natGb: 50, egressGb: 50, logsGb: 5, s3Gb: 5,
+};
+
+export interface CostLine {
+  readonly component: 'compute' | 'network' | 'database' | 'storage' | 'monitoring' | 'security';
+  readonly item: string;
+  readonly quantity: number;
+  readonly unit: string;
+  readonly unitPriceUsd: number;
+  readonly monthlyUsd: number;
+  /** True when the quantity comes from an assumption, not the templates. */
+  readonly assumed: boolean;
+}
+
+export interface CostEstimate {
+  readonly stage: number;
+  readonly region: string;
+  readonly priceTableDate: string;
+  readonly priceSource: string;
+  readonly totalMonthlyUsd: number;
+  readonly lines: CostLine[];
+  readonly assumptions: CostAssumptions;
+}
+
+export class UnknownRegionError extends Error {
+  constructor(region: string) {
+    super(`no prices for region ${JSON.stringify(region)}; supported: ${PRICED_REGIONS.join(', ')}`);
+  }
+}
+
+export function estimateCost(stage: number, templates: StageTemplates, region: string, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
+  const prices = PRICES[region];
+  if (!prices) throw new UnknownRegionError(region);
+  const lines: CostLine[] = [];
+  const add = (component: CostLine['component'], item: string, quantity: number, unit: string, unitPriceUsd: number, assumed = false) => {
+    if (quantity > 0) lines.push({ component, item, quantity, unit, unitPriceUsd, monthlyUsd: cents(quantity * unitPriceUsd), assumed });
+  };
+  const byId = new Map(Object.values(templates).flatMap((t) => Object.entries<any>(t.Resources ?? {})));
+  const ofType = (type: string) => [...byId.values()].filter((r) => r.Type === type);
+
+  for (const instance of ofType('AWS::EC2::Instance')) {
+    instanceLines(add, prices, instance.Properties.InstanceType, 1, instance.Properties.Monitoring === true, rootGb(instance.Properties.BlockDeviceMappings));
+  }
+  for (const group of ofType('AWS::AutoScaling::AutoScalingGroup')) {
+    const data = byId.get(group.Properties.LaunchTemplate.LaunchTemplateId.Ref).Properties.LaunchTemplateData;
+    instanceLines(add, prices, data.InstanceType, Number(group.Properties.MinSize), data.Monitoring?.Enabled === true, rootGb(data.BlockDeviceMappings));
+  }
+  for (const volume of ofType('AWS::EC2::Volume')) {
+    add('storage', 'EBS gp3 data volume', volume.Properties.Size, 'GB-month', prices.ebsGp3GbMonth);
+    add('storage', 'EBS snapshots of the data volume (one full copy)', volume.Properties.Size, 'GB-month', prices.ebsSnapshotGbMonth, true);
+  }
+  add('network', 'Public IPv4 addresses (Elastic IPs)', ofType('AWS::EC2::EIP').length * HOURS_PER_MONTH, 'address-hours', prices.publicIpv4Hourly);
+  const nat = ofType('AWS::EC2::NatGateway').length;
+  add('network', 'NAT gateways', nat * HOURS_PER_MONTH, 'gateway-hours', prices.natGatewayHourly);
+  if (nat) add('network', 'NAT data processed', assumptions.natGb, 'GB', prices.natGatewayGb, true);
+  const albs = ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').length;
+  add('network', 'Application Load Balancer', albs * HOURS_PER_MONTH, 'hours', prices.albHourly);
+  // An internet-facing load balancer holds a public IPv4 address in each of its (2) AZs.
+  add('network', 'Public IPv4 addresses of the load balancer', albs * 2 * HOURS_PER_MONTH, 'address-hours', prices.publicIpv4Hourly);
+  if (albs) add('network', 'Load balancer capacity units', albs * assumptions.albLcu * HOURS_PER_MONTH, 'LCU-hours', prices.albLcuHourly, true);
+  add('network', 'Data transfer out to the internet', assumptions.egressGb, 'GB', prices.dataTransferOutGb, true);
+
+  const dbInstances = ofType('AWS::RDS::DBInstance').length;
+  add('database', 'Aurora Serverless v2 capacity', dbInstances * assumptions.acuAverage * HOURS_PER_MONTH, 'ACU-hours', prices.auroraAcuHourly, true);
+  if (ofType('AWS::RDS::DBCluster').length) {
+    add('database', 'Aurora storage', assumptions.auroraStorageGb, 'GB-month', prices.auroraStorageGbMonth, true);
+    add('database', 'Aurora I/O', assumptions.auroraIoMillions, 'million requests', prices.auroraIoMillion, true);
+  }
+
+  const alarmMetrics = ofType('AWS::CloudWatch::Alarm')
+    .reduce((n, a) => n + (a.Properties.Metrics ? a.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1), 0);
+  add('monitoring', 'CloudWatch alarms (per metric)', alarmMetrics, 'alarm metrics', prices.alarmMetricMonthly);
+  add('monitoring', 'CloudWatch dashboards', ofType('AWS::CloudWatch::Dashboard').length, 'dashboards', prices.dashboardMonthly);
+  add('monitoring', 'CloudWatch Logs ingestion', assumptions.logsGb, 'GB', prices.logsIngestGb, true);
+  add('monitoring', 'CloudWatch Logs storage', assumptions.logsGb, 'GB-month', prices.logsStorageGbMonth, true);
+  if (ofType('AWS::S3::Bucket').length) add('storage', 'S3 Standard (logs and assets)', assumptions.s3Gb, 'GB-month', prices.s3StandardGbMonth, true);
+  add('security', 'Secrets Manager secrets', ofType('AWS::SecretsManager::Secret').length, 'secrets', prices.secretMonthly);
+  add('security', 'KMS customer-managed keys', ofType('AWS::KMS::Key').length, 'keys', prices.kmsKeyMonthly);
+
+  return {
+    stage,
+    region,
+    priceTableDate: PRICE_TABLE_DATE,
+    priceSource: PRICE_SOURCE,
+    totalMonthlyUsd: cents(lines.reduce((sum, l) => sum + l.monthlyUsd, 0)),
+    lines,
+    assumptions,
+  };
+}
+
+type Add = (component: CostLine['component'], item: string, quantity: number, unit: string, unitPriceUsd: number, assumed?: boolean) => void;
+
+function instanceLines(add: Add, prices: RegionPrices, type: string, count: number, monitored: boolean, rootGbEach: number) {
+  add('compute', `EC2 ${type}`, count * HOURS_PER_MONTH, 'instance-hours', instanceHourly(prices, type));
+  if (monitored) add('compute', 'EC2 detailed monitoring', count, 'instances', prices.ec2DetailedMonitoringMonthly);
+  add('storage', 'EBS gp3 root volumes', count * rootGbEach, 'GB-month', prices.ebsGp3GbMonth);
+}
+
+function rootGb(mappings: Array<{ Ebs?: { VolumeSize?: number } }> | undefined): number {
+  return (mappings ?? []).reduce((sum, m) => sum + (m.Ebs?.VolumeSize ?? 0), 0);
+}
+
+function cents(n: number): number {
+  return Math.round(n * 100) / 100;
+}
+
+/** A table per component, with subtotals and the total. */
+export function renderCost(estimate: CostEstimate): string {
+  const out = [`Stage ${estimate.stage} in ${estimate.region}: about $${estimate.totalMonthlyUsd.toFixed(2)} a month`,
+    `Prices: ${estimate.priceSource}. Lines marked * are assumptions (flags of this command).`, ''];
+  for (const component of [...new Set(estimate.lines.map((l) => l.component))]) {
+    const lines = estimate.lines.filter((l) => l.component === component);
+    out.push(`${component}  $${cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)).toFixed(2)}`);
+    for (const l of lines) {
+      out.push(`  ${(l.assumed ? '* ' : '  ') + l.item}`.padEnd(56) + `${l.quantity} ${l.unit} x $${l.unitPriceUsd}`.padEnd(42) + `$${l.monthlyUsd.toFixed(2)}`);
+    }
+  }
+  out.push('', `total  $${estimate.totalMonthlyUsd.toFixed(2)} a month`);
+  return out.join('\n') + '\n';
+}
