@@ -1,0 +1,182 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elasticache from 'aws-cdk-lib/aws-elasticache';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface ValkeyCacheProps {
+  /** VPC of the cache. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets of the nodes: isolated ones, in at least 2 AZs. */
+  readonly subnets: ec2.SubnetSelection;
+  /**
+   * Port clients connect on; not the default 6379, so scans for it do not find it.
+   * @default 6380
+   */
+  readonly port?: number;
+  /**
+   * Node type.
+   * @default 'cache.t4g.small'
+   */
+  readonly nodeType?: string;
+  /**
+   * Replicas of the primary, each in another AZ: failover targets. At least 1.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Days of daily snapshots.
+   * @default 7
+   */
+  readonly snapshotRetention?: number;
+  /**
+   * What happens to the cache when it leaves the template.
+   * @default RemovalPolicy.SNAPSHOT
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Topic notified by the CPU, memory, eviction and hit-rate alarms.
+   * @default - no alarms
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Retention of the slow log.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Valkey on ElastiCache: a replication group with a replica in another AZ and automatic failover,
+ * encrypted at rest and in transit (TLS required), an AUTH token generated into Secrets Manager,
+ * a non-default port, daily snapshots, the slow log in CloudWatch Logs. Reachable only through
+ * `connections`.
+ */
+export class ValkeyCache extends Construct {
+  public readonly replicationGroup: elasticache.CfnReplicationGroup;
+  /** The AUTH token, as a plain string secret. */
+  public readonly authToken: secretsmanager.Secret;
+  public readonly connections: ec2.Connections;
+  public readonly port: number;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
+    super(scope, id);
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+      throw new Error(`ValkeyCache replicas must be an integer from 1 to 5 (Multi-AZ needs one), got ${replicas}`);
+    }
+    this.port = props.port ?? 6380;
+
+    this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
+      description: 'AUTH token of the Valkey cache',
+      // ElastiCache accepts 16-128 printable characters without @, " or /: letters and digits only.
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.authToken).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'ElastiCache rotates an AUTH token in two steps (ROTATE then SET) that a plain rotation schedule cannot drive; rotate it with the runbook',
+    });
+
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Valkey cache',
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(this.port) });
+
+    const subnetGroup = new elasticache.CfnSubnetGroup(this, 'SubnetGroup', {
+      description: 'Subnets of the Valkey cache',
+      subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds,
+    });
+    const slowLog = new logs.LogGroup(this, 'SlowLog', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.replicationGroup = new elasticache.CfnReplicationGroup(this, 'Resource', {
+      replicationGroupDescription: 'Sessions and cached reads',
+      engine: 'valkey',
+      engineVersion: '8.0',
+      cacheNodeType: props.nodeType ?? 'cache.t4g.small',
+      numCacheClusters: replicas + 1,
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      port: this.port,
+      cacheSubnetGroupName: subnetGroup.ref,
+      securityGroupIds: [securityGroup.securityGroupId],
+      atRestEncryptionEnabled: true,
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      authToken: this.authToken.secretValue.unsafeUnwrap(),
+      snapshotRetentionLimit: props.snapshotRetention ?? 7,
+      snapshotWindow: '03:00-04:00',
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      autoMinorVersionUpgrade: true,
+      logDeliveryConfigurations: [{
+        destinationType: 'cloudwatch-logs',
+        destinationDetails: { cloudWatchLogsDetails: { logGroup: slowLog.logGroupName } },
+        logFormat: 'json',
+        logType: 'slow-log',
+      }],
+    });
+    this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
+
+    if (props.alarmTopic) this.addAlarms(props.alarmTopic, replicas + 1);
+  }
+
+  /** `host:port` of the primary endpoint. */
+  public get primaryEndpoint(): string {
+    return `${this.replicationGroup.attrPrimaryEndPointAddress}:${this.replicationGroup.attrPrimaryEndPointPort}`;
+  }
+
+  private addAlarms(topic: sns.ITopic, nodes: number) {
+    const period = Duration.minutes(5);
+    // Metrics are per node (`<group>-001`, `-002`, ...); the primary moves on failover, so every
+    // alarm reads all nodes.
+    const perNode = (metricName: string, statistic: string) => Object.fromEntries(Array.from({ length: nodes }, (_, i) => [
+      `n${i}`,
+      new cloudwatch.Metric({
+        namespace: 'AWS/ElastiCache',
+        metricName,
+        dimensionsMap: { CacheClusterId: `${this.replicationGroup.ref}-00${i + 1}` },
+        statistic,
+        period,
+      }),
+    ]));
+    const ids = (prefix = '') => Array.from({ length: nodes }, (_, i) => `${prefix}n${i}`).join(', ');
+    const hits = Object.fromEntries(Object.entries(perNode('CacheHits', 'Sum')).map(([k, m]) => [`h${k}`, m]));
+    const misses = Object.fromEntries(Object.entries(perNode('CacheMisses', 'Sum')).map(([k, m]) => [`m${k}`, m]));
+    const notify = new actions.SnsAction(topic);
+    const add = (id: string, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>, threshold: number,
+      comparison: cloudwatch.ComparisonOperator, description: string) => {
+      const alarm = new cloudwatch.MathExpression({ expression, usingMetrics, period }).createAlarm(this, id, {
+        threshold,
+        evaluationPeriods: 3,
+        comparisonOperator: comparison,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+      this.alarms.push(alarm);
+    };
+    const above = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
+    add('CpuAlarm', `MAX([${ids()}])`, perNode('EngineCPUUtilization', 'Average'), 80, above,
+      'Valkey engine CPU above 80 % for 15 minutes on a node: a larger node type, or fewer expensive commands');
+    add('MemoryAlarm', `MAX([${ids()}])`, perNode('DatabaseMemoryUsagePercentage', 'Average'), 80, above,
+      'Valkey memory above 80 % for 15 minutes: evictions follow; a larger node type, or shorter TTLs');
+    add('EvictionsAlarm', `SUM([${ids()}])`, perNode('Evictions', 'Sum'), 100, above,
+      'More than 100 evictions every 5 minutes for 15 minutes: the cache is too small for its working set');
+    // Below 100 lookups in 5 minutes the rate says nothing: count it as healthy.
+    const lookups = `SUM([${ids('h')}]) + SUM([${ids('m')}])`;
+    add('HitRateAlarm', `IF(${lookups} >= 100, 100 * SUM([${ids('h')}]) / (${lookups}), 100)`, { ...hits, ...misses }, 80,
+      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+      'Cache hit rate below 80 % for 15 minutes: the database carries the reads the cache should');
+  }
+}
