@@ -1,0 +1,86 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface JobQueueProps {
+  /**
+   * How long a received job stays invisible to other workers; longer than the slowest job.
+   * @default Duration.minutes(2)
+   */
+  readonly visibilityTimeout?: Duration;
+  /**
+   * Receives after which a failing job moves to the dead-letter queue.
+   * @default 5
+   */
+  readonly maxReceiveCount?: number;
+  /**
+   * What happens to both queues when they leave the template.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Topic notified by the dead-letter and backlog-age alarms.
+   * @default - no alarms
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * An SQS queue for work that leaves the request path, with a dead-letter queue for jobs that keep
+ * failing: encrypted (SSE-SQS), TLS required, long polling, 14 days of retention in the
+ * dead-letter queue. Alarms when a job is dead-lettered and when the oldest job waits too long.
+ */
+export class JobQueue extends Construct {
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: JobQueueProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'this is the dead-letter queue of the job queue; a dead-letter queue of its own would only move the same jobs again',
+    });
+    this.queue = new sqs.Queue(this, 'Resource', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(2),
+      receiveMessageWaitTime: Duration.seconds(20),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      removalPolicy,
+    });
+    if (props.alarmTopic) this.addAlarms(props.alarmTopic);
+  }
+
+  private addAlarms(topic: sns.ITopic) {
+    const notify = new actions.SnsAction(topic);
+    const add = (id: string, metric: cloudwatch.Metric, threshold: number, evaluationPeriods: number, description: string) => {
+      const alarm = metric.createAlarm(this, id, {
+        threshold,
+        evaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      });
+      alarm.addAlarmAction(notify);
+      alarm.addOkAction(notify);
+      this.alarms.push(alarm);
+    };
+    const period = Duration.minutes(5);
+    add('DeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), 1, 1,
+      'A job failed every attempt and waits in the dead-letter queue: inspect it, fix the cause, redrive it');
+    add('BacklogAgeAlarm', this.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }), 900, 3,
+      'The oldest job has waited more than 15 minutes for 15 minutes: workers are too few or stuck');
+  }
+}
