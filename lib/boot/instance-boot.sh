@@ -8,6 +8,9 @@
 # DB_MODE=local:   DATA_VOLUME_ID DATA_MOUNT            PostgreSQL on the data volume
 # DB_MODE=managed: DB_SECRET_ARN [DB_READER_HOST]       Aurora; with DATA_VOLUME_ID too, the
 #                  stage-1 database on the volume is copied into Aurora once (stage 1 -> 2)
+# Optional:        CACHE_ENDPOINT (host:port) with CACHE_SECRET_ARN (AUTH token): Valkey over TLS
+#                  QUEUE_URL: the SQS job queue
+#                  HEALTH_CHECK=http (default: wait for /health) or process (workers serve no HTTP)
 set -euo pipefail
 
 BOOT_LOG=/var/log/growth-stages-boot.log
@@ -31,6 +34,11 @@ case "$DB_MODE" in
   managed) require DB_SECRET_ARN ;;
   *) echo "growth-stages boot: invalid setting DB_MODE=$DB_MODE (local or managed)" >&2; exit 1 ;;
 esac
+case "${HEALTH_CHECK:=http}" in
+  http | process) ;;
+  *) echo "growth-stages boot: invalid setting HEALTH_CHECK=$HEALTH_CHECK (http or process)" >&2; exit 1 ;;
+esac
+if [ -n "${CACHE_ENDPOINT:-}" ]; then require CACHE_SECRET_ARN; fi
 
 exec > >(tee -a "$BOOT_LOG") 2>&1
 log() { echo "growth-stages boot [$(date -u +%FT%TZ)] $*"; }
@@ -161,8 +169,15 @@ write_managed_settings() {
 # Generated database passwords exclude quotes, so single quotes need no escaping.
 write_env() {
   mkdir -p "$ETC"
-  local pair
-  (umask 077 && for pair in "$@" "APP_PORT=$APP_PORT" "STAGE=$STAGE"; do
+  local pair extra=()
+  if [ -n "${QUEUE_URL:-}" ]; then extra+=("QUEUE_URL=$QUEUE_URL"); fi
+  if [ -n "${CACHE_ENDPOINT:-}" ]; then
+    local token
+    token=$(retry 10 5 aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$CACHE_SECRET_ARN" \
+      --query SecretString --output text)
+    extra+=("CACHE_URL=rediss://:$token@$CACHE_ENDPOINT")
+  fi
+  (umask 077 && for pair in "$@" "${extra[@]}" "APP_PORT=$APP_PORT" "STAGE=$STAGE"; do
     printf "%s='%s'\n" "${pair%%=*}" "${pair#*=}"
   done > "$ETC/app.env")
 }
@@ -240,6 +255,12 @@ UNIT
 }
 
 wait_until_healthy() {
+  if [ "$HEALTH_CHECK" = process ]; then
+    sleep 10
+    systemctl is-active --quiet growth-stages-app || { log "app process NOT running: $(systemctl status growth-stages-app | tail -5)"; exit 1; }
+    log "app process running"
+    return
+  fi
   if retry 60 3 curl -fsS -o /dev/null "http://127.0.0.1:$APP_PORT/health"; then
     log "app healthy on port $APP_PORT"
   else

@@ -64,6 +64,24 @@ export interface BootOptions {
   readonly dataVolume?: ec2.IVolume;
   /** Managed database; takes precedence over `dataVolume` for the app. */
   readonly database?: DatabaseConnection;
+  /** Valkey for sessions and cached reads; the role must be allowed to read the token. */
+  readonly cache?: CacheConnection;
+  /** URL of the job queue. */
+  readonly queueUrl?: string;
+  /**
+   * How the boot script decides the app started: `http` waits for `/health`, `process` for the
+   * service to stay up (workers serve no HTTP).
+   * @default 'http'
+   */
+  readonly healthCheck?: 'http' | 'process';
+}
+
+/** How an app instance reaches Valkey. */
+export interface CacheConnection {
+  /** `host:port` of the primary endpoint. */
+  readonly endpoint: string;
+  /** Secret holding the AUTH token as a plain string. */
+  readonly authToken: secretsmanager.ISecret;
 }
 
 /** Where the data volume is mounted: PostgreSQL's home on Amazon Linux. */
@@ -95,6 +113,12 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
     vars.DB_SECRET_ARN = options.database.secret.secretArn;
     if (options.database.readerHost) vars.DB_READER_HOST = options.database.readerHost;
   }
+  if (options.cache) {
+    vars.CACHE_ENDPOINT = options.cache.endpoint;
+    vars.CACHE_SECRET_ARN = options.cache.authToken.secretArn;
+  }
+  if (options.queueUrl) vars.QUEUE_URL = options.queueUrl;
+  if (options.healthCheck) vars.HEALTH_CHECK = options.healthCheck;
   if (options.dataVolume) {
     vars.DATA_VOLUME_ID = options.dataVolume.volumeId;
     vars.DATA_MOUNT = DATA_MOUNT;

@@ -1,0 +1,155 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { AppInstanceRole } from './app-instance-role';
+import { AppInstanceOptions, bootUserData, CacheConnection, DatabaseConnection } from './boot/user-data';
+
+export interface WorkerGroupProps extends AppInstanceOptions {
+  /** VPC of the instances. */
+  readonly vpc: ec2.IVpc;
+  /** Private subnets of the instances, with a route to the internet (NAT). */
+  readonly subnets: ec2.SubnetSelection;
+  /** Security group of the instances. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /** The queue the workers consume. */
+  readonly queue: sqs.IQueue;
+  /** The database the jobs write to. */
+  readonly database: DatabaseConnection;
+  /**
+   * Valkey, for jobs that read or invalidate cached data.
+   * @default - no cache
+   */
+  readonly cache?: CacheConnection;
+  /**
+   * Fewest workers.
+   * @default 1
+   */
+  readonly minCapacity?: number;
+  /**
+   * Most workers.
+   * @default 4
+   */
+  readonly maxCapacity?: number;
+  /**
+   * Visible jobs per worker that scaling keeps the group at.
+   * @default 100
+   */
+  readonly backlogPerInstance?: number;
+}
+
+/**
+ * Worker instances that consume the job queue: an Auto Scaling group in private subnets from a
+ * launch template with IMDSv2 and encrypted volumes, running the app's worker command, scaled by
+ * target tracking on the backlog per instance (visible jobs / in-service workers), replaced one at
+ * a time on change. Workers serve no HTTP, so nothing reaches them.
+ */
+export class WorkerGroup extends Construct {
+  public readonly autoScalingGroup: autoscaling.AutoScalingGroup;
+  public readonly appLogGroup: logs.LogGroup;
+  public readonly systemLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: WorkerGroupProps) {
+    super(scope, id);
+    const minCapacity = props.minCapacity ?? 1;
+    const maxCapacity = props.maxCapacity ?? 4;
+    if (minCapacity < 1 || maxCapacity < minCapacity) {
+      throw new Error(`WorkerGroup needs 1 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
+    }
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    const { role } = new AppInstanceRole(this, 'InstanceRole', { logGroups: [this.appLogGroup, this.systemLogGroup] });
+    props.database.secret.grantRead(role);
+    props.cache?.authToken.grantRead(role);
+    props.queue.grantConsumeMessages(role);
+
+    const userData = bootUserData(this, {
+      app: { ...props.app, startCommand: `${props.app.startCommand} worker` },
+      role,
+      port: props.port,
+      stageLabel: props.stageLabel,
+      region: Stack.of(this).region,
+      appLogGroup: this.appLogGroup,
+      systemLogGroup: this.systemLogGroup,
+      database: props.database,
+      cache: props.cache,
+      queueUrl: props.queue.queueUrl,
+      healthCheck: 'process',
+    });
+    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
+      role,
+      instanceType: props.instanceType,
+      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      securityGroup: props.securityGroup,
+      userData,
+      requireImdsv2: true,
+      detailedMonitoring: true,
+      blockDevices: [{
+        deviceName: '/dev/xvda',
+        volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
+      }],
+    });
+    this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
+      vpc: props.vpc,
+      vpcSubnets: props.subnets,
+      launchTemplate,
+      minCapacity,
+      maxCapacity,
+      defaultInstanceWarmup: Duration.minutes(3),
+      groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES)],
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(15) }),
+      updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
+        maxBatchSize: 1,
+        minInstancesInService: minCapacity - 1,
+        pauseTime: Duration.minutes(15),
+        waitOnResourceSignals: true,
+      }),
+      notifications: [{ topic: props.alarmTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
+    });
+    userData.addSignalOnExitCommand(this.autoScalingGroup);
+    this.scaleOnBacklog(props.queue, props.backlogPerInstance ?? 100);
+  }
+
+  /**
+   * Target tracking on visible jobs per in-service worker, the metric AWS recommends for queue
+   * workers. CDK's target tracking takes only direct metrics, so the policy is written in L1.
+   */
+  private scaleOnBacklog(queue: sqs.IQueue, target: number) {
+    const visible = queue.metricApproximateNumberOfMessagesVisible().toMetricConfig().metricStat!;
+    new autoscaling.CfnScalingPolicy(this, 'BacklogScaling', {
+      autoScalingGroupName: this.autoScalingGroup.autoScalingGroupName,
+      policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: {
+        targetValue: target,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: 'visible',
+              returnData: false,
+              metricStat: {
+                metric: { namespace: visible.namespace, metricName: visible.metricName, dimensions: visible.dimensions },
+                stat: 'Sum',
+              },
+            },
+            {
+              id: 'workers',
+              returnData: false,
+              metricStat: {
+                metric: {
+                  namespace: 'AWS/AutoScaling',
+                  metricName: 'GroupInServiceInstances',
+                  dimensions: [{ name: 'AutoScalingGroupName', value: this.autoScalingGroup.autoScalingGroupName }],
+                },
+                stat: 'Average',
+              },
+            },
+            { id: 'backlog', expression: 'visible / MAX([workers, 1])', label: 'Visible jobs per worker', returnData: true },
+          ],
+        },
+      },
+    });
+  }
+}
