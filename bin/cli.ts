@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { advise } from '../core/capacity';
 import { PRICED_REGIONS } from '../core/prices';
+import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost } from '../tools/cost';
 import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
 
 // Loaded by the commands that synthesize, so `list` and `--help` do not pay for aws-cdk-lib.
@@ -97,25 +98,21 @@ program.command('cost')
   .description('a monthly estimate from the synthesized templates and a dated price table; lines marked * are assumptions')
   .argument('<stage>', STAGE_CHOICES)
   .option('--region <region>', 'price region (default: the region key of cdk.json)')
-  .option('--acu-average <n>', 'average Aurora ACUs per instance', number('--acu-average', 0, 256), 0.5)
-  .option('--aurora-storage-gb <n>', 'Aurora storage, GB', number('--aurora-storage-gb', 0, 131072), 20)
-  .option('--aurora-io-millions <n>', 'Aurora I/O requests a month, millions', number('--aurora-io-millions', 0, 1e6), 10)
-  .option('--alb-lcu <n>', 'average load balancer capacity units', number('--alb-lcu', 0, 1e5), 1)
-  .option('--nat-gb <n>', 'GB through NAT a month', number('--nat-gb', 0, 1e7), 50)
-  .option('--egress-gb <n>', 'GB to the internet a month', number('--egress-gb', 0, 1e7), 50)
-  .option('--logs-gb <n>', 'GB of logs ingested a month', number('--logs-gb', 0, 1e7), 5)
-  .option('--s3-gb <n>', 'GB stored in S3', number('--s3-gb', 0, 1e7), 5)
+  .option('--acu-average <n>', 'average Aurora ACUs per instance', number('--acu-average', 0, 256), DEFAULT_ASSUMPTIONS.acuAverage)
+  .option('--aurora-storage-gb <n>', 'Aurora storage, GB', number('--aurora-storage-gb', 0, 131072), DEFAULT_ASSUMPTIONS.auroraStorageGb)
+  .option('--aurora-io-millions <n>', 'Aurora I/O requests a month, millions', number('--aurora-io-millions', 0, 1e6), DEFAULT_ASSUMPTIONS.auroraIoMillions)
+  .option('--alb-lcu <n>', 'average load balancer capacity units', number('--alb-lcu', 0, 1e5), DEFAULT_ASSUMPTIONS.albLcu)
+  .option('--nat-gb <n>', 'GB through NAT a month', number('--nat-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.natGb)
+  .option('--egress-gb <n>', 'GB to the internet a month', number('--egress-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.egressGb)
+  .option('--logs-gb <n>', 'GB of logs ingested a month', number('--logs-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.logsGb)
+  .option('--s3-gb <n>', 'GB stored in S3', number('--s3-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.s3Gb)
   .option('--json', 'print JSON')
-  .action((stageArg: string, options: { region?: string; json?: boolean } & Record<string, number>) => {
+  .action((stageArg: string, options: { region?: string; json?: boolean } & CostAssumptions) => {
     const stage = parseStage('stage', stageArg);
-    const { estimateCost, renderCost } = require('../tools/cost') as typeof import('../tools/cost');
     const { projectContext, synthesizeStage } = require('../tools/synth-cache') as typeof import('../tools/synth-cache');
     const region = options.region ?? String(projectContext().region);
     if (!PRICED_REGIONS.includes(region)) fail(`invalid --region ${JSON.stringify(region)}; accepted: ${PRICED_REGIONS.join(', ')}`);
-    const assumptions = {
-      acuAverage: options.acuAverage, auroraStorageGb: options.auroraStorageGb, auroraIoMillions: options.auroraIoMillions,
-      albLcu: options.albLcu, natGb: options.natGb, egressGb: options.egressGb, logsGb: options.logsGb, s3Gb: options.s3Gb,
-    };
+    const { region: _, json: __, ...assumptions } = options;
     const estimate = estimateCost(stage, synthesizeStage(stage).templates, region, assumptions);
     process.stdout.write(options.json ? JSON.stringify(estimate, null, 2) + '\n' : renderCost(estimate));
   });

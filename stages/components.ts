@@ -10,7 +10,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GrowthConfig } from '../core/config';
-import { APP_PORT, DATABASE_PORT, stackName, StackRole, SUBNET_TIERS } from '../core/naming';
+import { APP_PORT, AZ_COUNT, DATABASE_PORT, stackName, StackRole, SUBNET_TIERS } from '../core/naming';
 import { moveUpAlarmName } from '../core/stages';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from '../lib/access-log-bucket';
@@ -71,6 +71,7 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
   const logRetention = config.logRetentionDays as logs.RetentionDays;
   const net = new Network(network, 'Network', {
     cidr: config.vpcCidr,
+    maxAzs: AZ_COUNT,
     tiers: [...SUBNET_TIERS],
     natGateways: options.natGateways,
     flowLogRetention: logRetention,
