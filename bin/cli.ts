@@ -7,8 +7,8 @@ import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { advise } from '../core/capacity';
 import { PRICED_REGIONS } from '../core/prices';
-import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost } from '../tools/cost';
 import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
+import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost } from '../tools/cost';
 
 // Loaded by the commands that synthesize, so `list` and `--help` do not pay for aws-cdk-lib.
 const stages = () => require('../stages') as typeof import('../stages');
