@@ -105,7 +105,8 @@ attach_data_volume() {
   local instance_id state attached_to device
   instance_id=$(imds instance-id)
   device="/dev/disk/by-id/nvme-Amazon_Elastic_Block_Store_${DATA_VOLUME_ID/-/}"
-  for _ in $(seq 1 60); do
+  # Up to 30 minutes: the old instance is terminated only in CloudFormation's cleanup phase.
+  for _ in $(seq 1 180); do
     read -r state attached_to < <(aws ec2 describe-volumes --region "$AWS_REGION" --volume-ids "$DATA_VOLUME_ID" \
       --query 'Volumes[0].[State, Attachments[0].InstanceId]' --output text)
     if [ "$attached_to" = "$instance_id" ]; then break; fi

@@ -1,11 +1,23 @@
 /** The `growth-stages` command as users run it. */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { STAGES } from '../../core/stages';
 
 const BIN = path.join(__dirname, '..', '..', 'bin', 'growth-stages.js');
 const run = (...args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
+
+test('synth writes what cdk synth writes', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-cli-synth-'));
+  try {
+    const result = run('synth', 'single-box', '--out', out);
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(['manifest.json', 'webapp-network.template.json', 'webapp-data.template.json', 'webapp-app.template.json']));
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
 
 test('list --json prints the five stages in order', () => {
   const result = run('list', '--json');
