@@ -1,0 +1,145 @@
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** Header CloudFront adds to every request to the load balancer, which forwards only those. */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+
+export interface EdgeDistributionProps {
+  /** The load balancer serving dynamic paths. */
+  readonly loadBalancer: elbv2.ILoadBalancerV2;
+  /**
+   * Secret value of the `X-Origin-Verify` header, typically a Secrets Manager dynamic reference:
+   * the load balancer forwards only requests that carry it.
+   */
+  readonly originVerifyValue: string;
+  /** Bucket of the static assets, served under `/static/*` through Origin Access Control. */
+  readonly assetsBucket: s3.IBucket;
+  /** Bucket of the access logs; CloudFront standard logging needs ACLs enabled on it. */
+  readonly logBucket: s3.IBucket;
+  /** ARN of a WAF web ACL of scope CLOUDFRONT (see EdgeWebAcl). */
+  readonly webAclArn: string;
+  /**
+   * Certificate (in us-east-1) for `domainNames`; with one, viewers need TLS 1.2 or later.
+   * @default - the *.cloudfront.net domain and certificate
+   */
+  readonly certificate?: acm.ICertificate;
+  /**
+   * Domain names of the distribution; required with `certificate`.
+   * @default - none
+   */
+  readonly domainNames?: string[];
+  /**
+   * Protocol between CloudFront and the load balancer. HTTPS needs a load balancer certificate
+   * whose name CloudFront can verify, so it comes with a domain of your own.
+   * @default cloudfront.OriginProtocolPolicy.HTTP_ONLY
+   */
+  readonly originProtocol?: cloudfront.OriginProtocolPolicy;
+  /**
+   * Topic notified when the 5xx error rate rises. CloudFront metrics exist only in us-east-1,
+   * so the alarm needs a us-east-1 stack and topic.
+   * @default - no alarm
+   */
+  readonly alarmTopic?: sns.ITopic;
+}
+
+/**
+ * CloudFront in front of everything: dynamic paths from the load balancer (not cached, every
+ * viewer header but Host forwarded, plus the origin-verify header), `/static/*` from S3 through
+ * Origin Access Control with long TTLs (asset names are content-hashed), HTTPS redirect,
+ * compression, HTTP/2 and 3, access logs, a WAF web ACL.
+ */
+export class EdgeDistribution extends Construct {
+  public readonly distribution: cloudfront.Distribution;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: EdgeDistributionProps) {
+    super(scope, id);
+    if (props.certificate && !props.domainNames?.length) {
+      throw new Error('EdgeDistribution needs domainNames with a certificate: the certificate must name them');
+    }
+    const dynamic = new origins.LoadBalancerV2Origin(props.loadBalancer, {
+      protocolPolicy: props.originProtocol ?? cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+      originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyValue },
+      readTimeout: Duration.seconds(30),
+    });
+    this.distribution = new cloudfront.Distribution(this, 'Resource', {
+      comment: 'Site: dynamic paths from the load balancer, /static/* from S3',
+      defaultBehavior: {
+        origin: dynamic,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        compress: true,
+      },
+      additionalBehaviors: {
+        '/static/*': {
+          origin: origins.S3BucketOrigin.withOriginAccessControl(props.assetsBucket),
+          viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+          cachePolicy: cloudfront.CachePolicy.CACHING_OPTIMIZED,
+          compress: true,
+        },
+      },
+      certificate: props.certificate,
+      domainNames: props.domainNames,
+      minimumProtocolVersion: props.certificate ? cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 : undefined,
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: props.logBucket,
+      logFilePrefix: 'cloudfront/',
+      webAclId: props.webAclArn,
+    });
+
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'a public web site serves every country; restrict by geography in the web ACL if the business needs it',
+    });
+    if (!props.certificate) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'without a domain of its own the distribution uses the *.cloudfront.net certificate, whose TLS floor CloudFront sets; set certificate and domainNames for TLS 1.2 or later',
+      });
+    }
+    if ((props.originProtocol ?? cloudfront.OriginProtocolPolicy.HTTP_ONLY) === cloudfront.OriginProtocolPolicy.HTTP_ONLY) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR5',
+        reason: 'the load balancer origin has no certificate CloudFront could verify until a domain of your own is set; every request carries the origin-verify header the load balancer checks',
+      });
+    }
+    if (props.alarmTopic) this.addAlarm(props.alarmTopic);
+  }
+
+  private addAlarm(topic: sns.ITopic) {
+    const region = Stack.of(this).region;
+    if (!Token.isUnresolved(region) && region !== 'us-east-1') {
+      throw new Error(`EdgeDistribution alarms need a us-east-1 stack (CloudFront metrics live there), not ${region}`);
+    }
+    const alarm = new cloudwatch.Metric({
+      namespace: 'AWS/CloudFront',
+      metricName: '5xxErrorRate',
+      dimensionsMap: { DistributionId: this.distribution.distributionId, Region: 'Global' },
+      statistic: 'Average',
+      period: Duration.minutes(5),
+    }).createAlarm(this, 'ErrorRateAlarm', {
+      threshold: 5,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: 'More than 5 % of viewer requests failed with 5xx for 15 minutes',
+    });
+    const notify = new actions.SnsAction(topic);
+    alarm.addAlarmAction(notify);
+    alarm.addOkAction(notify);
+    this.alarms.push(alarm);
+  }
+}
