@@ -14,9 +14,11 @@
 set -euo pipefail
 
 BOOT_LOG=/var/log/growth-stages-boot.log
-ETC=/etc/growth-stages
+ETC="${GROWTH_STAGES_ETC:-/etc/growth-stages}"
 APP_DIR=/opt/growth-stages/app
 APP_LOG_DIR=/var/log/growth-stages
+# The local PostgreSQL of stages 1-2: its socket, as its superuser (peer authentication).
+: "${LOCAL_PG_SOCKET:=/run/postgresql}" "${LOCAL_PG_PORT:=5432}" "${LOCAL_PG_USER:=postgres}"
 
 require() {
   local name
@@ -28,19 +30,19 @@ require() {
   done
 }
 
-require STAGE AWS_REGION APP_PORT APP_PACKAGE_URL APP_START LOG_GROUP_APP LOG_GROUP_SYSTEM DB_MODE
-case "$DB_MODE" in
-  local) require DATA_VOLUME_ID DATA_MOUNT ;;
-  managed) require DB_SECRET_ARN ;;
-  *) echo "growth-stages boot: invalid setting DB_MODE=$DB_MODE (local or managed)" >&2; exit 1 ;;
-esac
-case "${HEALTH_CHECK:=http}" in
-  http | process) ;;
-  *) echo "growth-stages boot: invalid setting HEALTH_CHECK=$HEALTH_CHECK (http or process)" >&2; exit 1 ;;
-esac
-if [ -n "${CACHE_ENDPOINT:-}" ]; then require CACHE_SECRET_ARN; fi
-
-exec > >(tee -a "$BOOT_LOG") 2>&1
+check_settings() {
+  require STAGE AWS_REGION APP_PORT APP_PACKAGE_URL APP_START LOG_GROUP_APP LOG_GROUP_SYSTEM DB_MODE
+  case "$DB_MODE" in
+    local) require DATA_VOLUME_ID DATA_MOUNT ;;
+    managed) require DB_SECRET_ARN ;;
+    *) echo "growth-stages boot: invalid setting DB_MODE=$DB_MODE (local or managed)" >&2; exit 1 ;;
+  esac
+  case "${HEALTH_CHECK:=http}" in
+    http | process) ;;
+    *) echo "growth-stages boot: invalid setting HEALTH_CHECK=$HEALTH_CHECK (http or process)" >&2; exit 1 ;;
+  esac
+  if [ -n "${CACHE_ENDPOINT:-}" ]; then require CACHE_SECRET_ARN; fi
+}
 log() { echo "growth-stages boot [$(date -u +%FT%TZ)] $*"; }
 
 imds() {
@@ -186,16 +188,24 @@ write_env() {
 # Stage 1 -> 2: copies the database on the volume into Aurora, once. The old box was terminated
 # (PostgreSQL shut down cleanly) before this instance could attach the volume, so every committed
 # write is in the copy. Refuses to overwrite an Aurora database that already holds tables.
+# The managed database's settings (app.env), in a subshell: the commands of the copy that talk to
+# the local PostgreSQL must not see them.
+managed() {
+  (
+    set -a
+    # shellcheck disable=SC1091
+    . "$ETC/app.env"
+    set +a
+    "$@"
+  )
+}
+
 copy_local_database_to_managed() {
-  set -a
-  # shellcheck disable=SC1091
-  . "$ETC/app.env"
-  set +a
-  if psql -qAt -c "SELECT 1 FROM growth_stages.migration LIMIT 1" 2>/dev/null | grep -q 1; then
+  if managed psql -qAt -c "SELECT 1 FROM growth_stages.migration LIMIT 1" 2>/dev/null | grep -q 1; then
     log "the stage-1 database was already copied into Aurora"
   else
     local tables
-    tables=$(psql -qAt -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
+    tables=$(managed psql -qAt -c "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")
     if [ "$tables" != 0 ]; then
       log "Aurora already holds $tables tables but no copy marker: refusing to overwrite; see docs/migrations/1-to-2.md"
       exit 1
@@ -203,9 +213,10 @@ copy_local_database_to_managed() {
     local dump="$DATA_MOUNT/migration/app.dump"
     mkdir -p "$(dirname "$dump")" && chown postgres "$(dirname "$dump")"
     log "copying the stage-1 database into Aurora"
-    runuser -u postgres -- pg_dump -Fc -d app -f "$dump"
-    pg_restore --no-owner --no-privileges --exit-on-error -d "$PGDATABASE" "$dump"
-    psql -q -v ON_ERROR_STOP=1 <<SQL
+    runuser -u postgres -- pg_dump -h "$LOCAL_PG_SOCKET" -p "$LOCAL_PG_PORT" -U "$LOCAL_PG_USER" -d app -Fc -f "$dump"
+    # shellcheck disable=SC2016 # expanded by the inner shell, which has the managed settings
+    managed bash -c 'pg_restore --no-owner --no-privileges --exit-on-error -d "$PGDATABASE" "$0"' "$dump"
+    managed psql -q -v ON_ERROR_STOP=1 <<SQL
 CREATE SCHEMA IF NOT EXISTS growth_stages;
 CREATE TABLE IF NOT EXISTS growth_stages.migration (source text NOT NULL, bytes bigint NOT NULL, copied_at timestamptz NOT NULL DEFAULT now());
 INSERT INTO growth_stages.migration (source, bytes) VALUES ('$DATA_VOLUME_ID', $(stat -c %s "$dump"));
@@ -270,18 +281,25 @@ wait_until_healthy() {
   fi
 }
 
-log "boot of stage $STAGE ($DB_MODE database)"
-install_packages
-configure_cloudwatch_agent
-if [ -n "${DATA_VOLUME_ID:-}" ]; then
-  attach_data_volume
-  start_local_postgres
-fi
-if [ "$DB_MODE" = local ]; then
-  write_local_settings
-else
-  write_managed_settings
-  if [ -n "${DATA_VOLUME_ID:-}" ]; then copy_local_database_to_managed; fi
-fi
-install_app
-wait_until_healthy
+main() {
+  check_settings
+  exec > >(tee -a "$BOOT_LOG") 2>&1
+  log "boot of stage $STAGE ($DB_MODE database)"
+  install_packages
+  configure_cloudwatch_agent
+  if [ -n "${DATA_VOLUME_ID:-}" ]; then
+    attach_data_volume
+    start_local_postgres
+  fi
+  if [ "$DB_MODE" = local ]; then
+    write_local_settings
+  else
+    write_managed_settings
+    if [ -n "${DATA_VOLUME_ID:-}" ]; then copy_local_database_to_managed; fi
+  fi
+  install_app
+  wait_until_healthy
+}
+
+# Tests source this file for its functions.
+if [ "${BOOT_FUNCTIONS_ONLY:-}" != 1 ]; then main; fi
