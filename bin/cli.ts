@@ -106,6 +106,9 @@ program.command('cost')
   .option('--egress-gb <n>', 'GB to the internet a month', number('--egress-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.egressGb)
   .option('--logs-gb <n>', 'GB of logs ingested a month', number('--logs-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.logsGb)
   .option('--s3-gb <n>', 'GB stored in S3', number('--s3-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.s3Gb)
+  .option('--sqs-million-requests <n>', 'SQS requests a month beyond the free million, millions', number('--sqs-million-requests', 0, 1e6), DEFAULT_ASSUMPTIONS.sqsMillionRequests)
+  .option('--cdn-gb <n>', 'GB CloudFront serves a month', number('--cdn-gb', 0, 1e8), DEFAULT_ASSUMPTIONS.cdnGb)
+  .option('--cdn-million-requests <n>', 'CloudFront requests a month, millions', number('--cdn-million-requests', 0, 1e7), DEFAULT_ASSUMPTIONS.cdnMillionRequests)
   .option('--json', 'print JSON')
   .action((stageArg: string, options: { region?: string; json?: boolean } & CostAssumptions) => {
     const stage = parseStage('stage', stageArg);

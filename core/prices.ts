@@ -4,7 +4,8 @@
  *
  * Source: the AWS public pricing pages for EC2 (Linux on-demand, public IPv4, NAT gateway, EBS),
  * Elastic Load Balancing, Aurora PostgreSQL (Serverless v2, Aurora Standard storage and I/O),
- * Secrets Manager, KMS, CloudWatch, S3 Standard and data transfer out (first 10 TB), as compiled
+ * ElastiCache for Valkey, SQS, CloudFront, AWS WAF, Route 53, Secrets Manager, KMS, CloudWatch,
+ * S3 Standard and data transfer out (first 10 TB), as compiled
  * on PRICE_TABLE_DATE. This workplace cannot reach the AWS Price List API, so the figures were not
  * checked against a price list publication: check them with the AWS Pricing Calculator before
  * budgeting, and update this file (with its date) when they move. Free tiers are not applied.
@@ -38,6 +39,20 @@ export interface RegionPrices {
   readonly logsStorageGbMonth: number;
   readonly s3StandardGbMonth: number;
   readonly dataTransferOutGb: number;
+  /** ElastiCache for Valkey nodes per hour (Valkey lists at 80 % of Redis OSS). */
+  readonly valkeyNodeHourly: Record<string, number>;
+  /** Per million requests beyond the free million. */
+  readonly sqsMillionRequests: number;
+  /** CloudFront data out to viewers (North America and Europe, first 10 TB). */
+  readonly cloudFrontGb: number;
+  /** CloudFront HTTPS requests, per million. */
+  readonly cloudFrontMillionRequests: number;
+  readonly wafWebAclMonthly: number;
+  readonly wafRuleMonthly: number;
+  readonly wafMillionRequests: number;
+  readonly route53HostedZoneMonthly: number;
+  /** Health check of an AWS endpoint, per month. */
+  readonly route53HealthCheckMonthly: number;
 }
 
 const US_GRAVITON: Record<string, number> = {
@@ -68,6 +83,18 @@ const US: RegionPrices = {
   logsStorageGbMonth: 0.03,
   s3StandardGbMonth: 0.023,
   dataTransferOutGb: 0.09,
+  valkeyNodeHourly: {
+    'cache.t4g.micro': 0.0128, 'cache.t4g.small': 0.0256, 'cache.t4g.medium': 0.0512,
+    'cache.m7g.large': 0.1264, 'cache.r7g.large': 0.1752,
+  },
+  sqsMillionRequests: 0.4,
+  cloudFrontGb: 0.085,
+  cloudFrontMillionRequests: 1,
+  wafWebAclMonthly: 5,
+  wafRuleMonthly: 1,
+  wafMillionRequests: 0.6,
+  route53HostedZoneMonthly: 0.5,
+  route53HealthCheckMonthly: 0.5,
 };
 
 export const PRICES: Record<string, RegionPrices> = {
@@ -87,6 +114,7 @@ export const PRICES: Record<string, RegionPrices> = {
     auroraIoMillion: 0.22,
     logsIngestGb: 0.57,
     s3StandardGbMonth: 0.023,
+    valkeyNodeHourly: Object.fromEntries(Object.entries(US.valkeyNodeHourly).map(([type, price]) => [type, round(price * 1.1)])),
   },
 };
 
@@ -95,6 +123,13 @@ export const PRICED_REGIONS = Object.keys(PRICES);
 const SIZE_FACTORS: Record<string, number> = {
   large: 1, xlarge: 2, '2xlarge': 4, '4xlarge': 8, '8xlarge': 16, '12xlarge': 24, '16xlarge': 32,
 };
+
+/** Hourly price of a Valkey node type. */
+export function valkeyNodeHourly(prices: RegionPrices, type: string): number {
+  const price = prices.valkeyNodeHourly[type];
+  if (price === undefined) throw new Error(`no price for cache node type ${type}`);
+  return price;
+}
 
 /** Hourly price of an instance type, scaled from the family's `.large` when not listed. */
 export function instanceHourly(prices: RegionPrices, type: string): number {

@@ -3,7 +3,7 @@
  * times the dated price table (core/prices.ts), plus usage-driven lines from explicit, overridable
  * assumptions.
  */
-import { HOURS_PER_MONTH, instanceHourly, PRICE_SOURCE, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES, RegionPrices } from '../core/prices';
+import { HOURS_PER_MONTH, instanceHourly, PRICE_SOURCE, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES, RegionPrices, valkeyNodeHourly } from '../core/prices';
 import { StageTemplates } from './synth-cache';
 
 /** Usage the templates cannot tell; each is a CLI flag. */
@@ -23,14 +23,21 @@ export interface CostAssumptions {
   readonly logsGb: number;
   /** GB kept in S3 buckets. */
   readonly s3Gb: number;
+  /** SQS requests per month beyond the free million (sends, receives, deletes), in millions. */
+  readonly sqsMillionRequests: number;
+  /** GB CloudFront serves to viewers per month. */
+  readonly cdnGb: number;
+  /** Requests CloudFront (and its web ACL) serves per month, in millions. */
+  readonly cdnMillionRequests: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   acuAverage: 0.5, auroraStorageGb: 20, auroraIoMillions: 10, albLcu: 1, natGb: 50, egressGb: 50, logsGb: 5, s3Gb: 5,
+  sqsMillionRequests: 1, cdnGb: 50, cdnMillionRequests: 10,
 };
 
 export interface CostLine {
-  readonly component: 'compute' | 'network' | 'database' | 'storage' | 'monitoring' | 'security';
+  readonly component: 'compute' | 'network' | 'database' | 'cache' | 'queue' | 'edge' | 'storage' | 'monitoring' | 'security';
   readonly item: string;
   readonly quantity: number;
   readonly unit: string;
@@ -94,6 +101,23 @@ export function estimateCost(stage: number, templates: StageTemplates, region: s
     add('database', 'Aurora storage', assumptions.auroraStorageGb, 'GB-month', prices.auroraStorageGbMonth, true);
     add('database', 'Aurora I/O', assumptions.auroraIoMillions, 'million requests', prices.auroraIoMillion, true);
   }
+
+  for (const group of ofType('AWS::ElastiCache::ReplicationGroup')) {
+    const p = group.Properties;
+    add('cache', `ElastiCache for Valkey ${p.CacheNodeType}`, p.NumCacheClusters * HOURS_PER_MONTH, 'node-hours', valkeyNodeHourly(prices, p.CacheNodeType));
+  }
+  if (ofType('AWS::SQS::Queue').length) add('queue', 'SQS requests', assumptions.sqsMillionRequests, 'million requests', prices.sqsMillionRequests, true);
+  if (ofType('AWS::CloudFront::Distribution').length) {
+    add('edge', 'CloudFront data to viewers', assumptions.cdnGb, 'GB', prices.cloudFrontGb, true);
+    add('edge', 'CloudFront HTTPS requests', assumptions.cdnMillionRequests, 'million requests', prices.cloudFrontMillionRequests, true);
+  }
+  for (const acl of ofType('AWS::WAFv2::WebACL')) {
+    add('edge', 'WAF web ACL', 1, 'web ACLs', prices.wafWebAclMonthly);
+    add('edge', 'WAF rules', (acl.Properties.Rules ?? []).length, 'rules', prices.wafRuleMonthly);
+    add('edge', 'WAF requests', assumptions.cdnMillionRequests, 'million requests', prices.wafMillionRequests, true);
+  }
+  add('network', 'Route 53 hosted zones', ofType('AWS::Route53::HostedZone').length, 'zones', prices.route53HostedZoneMonthly);
+  add('network', 'Route 53 health checks', ofType('AWS::Route53::HealthCheck').length, 'health checks', prices.route53HealthCheckMonthly);
 
   const alarmMetrics = ofType('AWS::CloudWatch::Alarm')
     .reduce((n, a) => n + (a.Properties.Metrics ? a.Properties.Metrics.filter((m: any) => m.MetricStat).length : 1), 0);

@@ -32,7 +32,10 @@ const fixture = {
     },
   },
 };
-const assumptions = { acuAverage: 2, auroraStorageGb: 100, auroraIoMillions: 5, albLcu: 2, natGb: 100, egressGb: 10, logsGb: 10, s3Gb: 50 };
+const assumptions = {
+  acuAverage: 2, auroraStorageGb: 100, auroraIoMillions: 5, albLcu: 2, natGb: 100, egressGb: 10, logsGb: 10, s3Gb: 50,
+  sqsMillionRequests: 3, cdnGb: 200, cdnMillionRequests: 20,
+};
 
 describe('estimateCost', () => {
   const estimate = estimateCost(3, fixture, 'us-east-1', assumptions);
@@ -82,5 +85,41 @@ describe('estimateCost', () => {
     expect(estimateCost(3, fixture, 'eu-west-1', assumptions).lines.find((l) => l.item === 'NAT gateways')?.monthlyUsd).toBe(35.04); // 730 x 0.048
     expect(() => estimateCost(3, fixture, 'ap-south-1', assumptions)).toThrow(UnknownRegionError);
     expect(() => estimateCost(3, fixture, 'ap-south-1', assumptions)).toThrow('supported: us-east-1, us-west-2, eu-west-1');
+  });
+});
+
+describe('estimateCost of the stage 4 and 5 components', () => {
+  const edge = {
+    data: {
+      Resources: {
+        Cache: { Type: 'AWS::ElastiCache::ReplicationGroup', Properties: { CacheNodeType: 'cache.t4g.small', NumCacheClusters: 2 } },
+        Jobs: { Type: 'AWS::SQS::Queue', Properties: {} },
+        Dead: { Type: 'AWS::SQS::Queue', Properties: {} },
+      },
+    },
+    edge: {
+      Resources: {
+        Cdn: { Type: 'AWS::CloudFront::Distribution', Properties: {} },
+        Waf: { Type: 'AWS::WAFv2::WebACL', Properties: { Rules: [{}, {}, {}] } },
+        Zone: { Type: 'AWS::Route53::HostedZone', Properties: {} },
+        Primary: { Type: 'AWS::Route53::HealthCheck', Properties: {} },
+        Secondary: { Type: 'AWS::Route53::HealthCheck', Properties: {} },
+      },
+    },
+  };
+  const estimate = estimateCost(4, edge, 'us-east-1', assumptions);
+  const line = (item: string) => estimate.lines.find((l) => l.item === item)?.monthlyUsd;
+
+  test('prices cache nodes, queue requests, CDN traffic, the web ACL and DNS', () => {
+    expect(line('ElastiCache for Valkey cache.t4g.small')).toBe(37.38); // 2 nodes x 730 x 0.0256 = 37.376
+    expect(line('SQS requests')).toBe(1.2); // one line for both queues: 3 million x 0.40
+    expect(line('CloudFront data to viewers')).toBe(17); // 200 GB x 0.085
+    expect(line('CloudFront HTTPS requests')).toBe(20); // 20 million x 1.00
+    expect(line('WAF web ACL')).toBe(5);
+    expect(line('WAF rules')).toBe(3);
+    expect(line('WAF requests')).toBe(12); // 20 million x 0.60
+    expect(line('Route 53 hosted zones')).toBe(0.5);
+    expect(line('Route 53 health checks')).toBe(1);
+    expect(estimate.totalMonthlyUsd).toBe(103.28); // the above + data out 0.90 + logs 5.00 + 0.30
   });
 });
