@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -9,8 +9,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { AppInstanceRole } from './app-instance-role';
-import { AppInstanceOptions, bootUserData, DatabaseConnection } from './boot/user-data';
+import { appLaunchTemplate } from './app-launch-template';
+import { AppInstanceOptions, DatabaseConnection } from './boot/user-data';
 
 export interface WebTierProps extends AppInstanceOptions {
   /** VPC of the load balancer and the instances. */
@@ -72,9 +72,14 @@ export class WebTier extends Construct {
     if (minCapacity < 2 || maxCapacity < minCapacity) {
       throw new Error(`WebTier needs 2 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
     }
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
-    this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
+    const { launchTemplate, role, userData, appLogGroup, systemLogGroup } = appLaunchTemplate(this, {
+      ...props,
+      securityGroup: props.instanceSecurityGroup,
+      boot: { database: props.database },
+    });
+    this.appLogGroup = appLogGroup;
+    this.systemLogGroup = systemLogGroup;
+    props.database.secret.grantRead(role);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -86,32 +91,6 @@ export class WebTier extends Construct {
       http2Enabled: true,
     });
     this.loadBalancer.logAccessLogs(props.accessLogBucket, 'alb');
-
-    const { role } = new AppInstanceRole(this, 'InstanceRole', { logGroups: [this.appLogGroup, this.systemLogGroup] });
-    props.database.secret.grantRead(role);
-    const userData = bootUserData(this, {
-      app: props.app,
-      role,
-      port: props.port,
-      stageLabel: props.stageLabel,
-      region: Stack.of(this).region,
-      appLogGroup: this.appLogGroup,
-      systemLogGroup: this.systemLogGroup,
-      database: props.database,
-    });
-    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      role,
-      instanceType: props.instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-      securityGroup: props.instanceSecurityGroup,
-      userData,
-      requireImdsv2: true,
-      detailedMonitoring: true,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
-      }],
-    });
 
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: props.vpc,

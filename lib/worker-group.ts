@@ -1,11 +1,11 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { AppInstanceRole } from './app-instance-role';
-import { AppInstanceOptions, bootUserData, CacheConnection, DatabaseConnection } from './boot/user-data';
+import { appLaunchTemplate } from './app-launch-template';
+import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
 
 export interface WorkerGroupProps extends AppInstanceOptions {
   /** VPC of the instances. */
@@ -58,40 +58,16 @@ export class WorkerGroup extends Construct {
     if (minCapacity < 1 || maxCapacity < minCapacity) {
       throw new Error(`WorkerGroup needs 1 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
     }
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
-    this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
-    this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
-    const { role } = new AppInstanceRole(this, 'InstanceRole', { logGroups: [this.appLogGroup, this.systemLogGroup] });
+    const { launchTemplate, role, userData, appLogGroup, systemLogGroup } = appLaunchTemplate(this, {
+      ...props,
+      app: { ...props.app, startCommand: `${props.app.startCommand} worker` },
+      boot: { database: props.database, cache: props.cache, queueUrl: props.queue.queueUrl, healthCheck: 'process' },
+    });
+    this.appLogGroup = appLogGroup;
+    this.systemLogGroup = systemLogGroup;
     props.database.secret.grantRead(role);
     props.cache?.authToken.grantRead(role);
     props.queue.grantConsumeMessages(role);
-
-    const userData = bootUserData(this, {
-      app: { ...props.app, startCommand: `${props.app.startCommand} worker` },
-      role,
-      port: props.port,
-      stageLabel: props.stageLabel,
-      region: Stack.of(this).region,
-      appLogGroup: this.appLogGroup,
-      systemLogGroup: this.systemLogGroup,
-      database: props.database,
-      cache: props.cache,
-      queueUrl: props.queue.queueUrl,
-      healthCheck: 'process',
-    });
-    const launchTemplate = new ec2.LaunchTemplate(this, 'LaunchTemplate', {
-      role,
-      instanceType: props.instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
-      securityGroup: props.securityGroup,
-      userData,
-      requireImdsv2: true,
-      detailedMonitoring: true,
-      blockDevices: [{
-        deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
-      }],
-    });
     this.autoScalingGroup = new autoscaling.AutoScalingGroup(this, 'AutoScalingGroup', {
       vpc: props.vpc,
       vpcSubnets: props.subnets,
