@@ -1,3 +1,5 @@
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -40,4 +42,13 @@ export class AlarmTopic extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     }
   }
+}
+
+/** An alarm in `scope` that notifies `topic` when it fires and again when it recovers. */
+export function notifyingAlarm(scope: Construct, id: string, topic: sns.ITopic, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(scope, id, props);
+  const notify = new actions.SnsAction(topic);
+  alarm.addAlarmAction(notify);
+  alarm.addOkAction(notify);
+  return alarm;
 }

@@ -1,11 +1,11 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
 
 export interface AuroraDatabaseProps {
   /** VPC of the cluster. */
@@ -150,17 +150,14 @@ export class AuroraDatabase extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const notify = new actions.SnsAction(topic);
     const add = (id: string, metric: cloudwatch.Metric, threshold: number, description: string) => {
-      const alarm = metric.createAlarm(this, id, {
+      this.alarms.push(notifyingAlarm(this, id, topic, {
+        metric,
         threshold,
         evaluationPeriods: 3,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         alarmDescription: description,
-      });
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
-      this.alarms.push(alarm);
+      }));
     };
     add('CpuAlarm', this.cluster.metricCPUUtilization({ period: Duration.minutes(5) }), 80,
       'Database CPU above 80 % for 15 minutes: add a reader and move reads to it, or raise the maximum capacity');

@@ -3,11 +3,11 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
 
 /** Header CloudFront adds to every request to the load balancer, which forwards only those. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
@@ -124,22 +124,19 @@ export class EdgeDistribution extends Construct {
     if (!Token.isUnresolved(region) && region !== 'us-east-1') {
       throw new Error(`EdgeDistribution alarms need a us-east-1 stack (CloudFront metrics live there), not ${region}`);
     }
-    const alarm = new cloudwatch.Metric({
-      namespace: 'AWS/CloudFront',
-      metricName: '5xxErrorRate',
-      dimensionsMap: { DistributionId: this.distribution.distributionId, Region: 'Global' },
-      statistic: 'Average',
-      period: Duration.minutes(5),
-    }).createAlarm(this, 'ErrorRateAlarm', {
+    this.alarms.push(notifyingAlarm(this, 'ErrorRateAlarm', topic, {
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/CloudFront',
+        metricName: '5xxErrorRate',
+        dimensionsMap: { DistributionId: this.distribution.distributionId, Region: 'Global' },
+        statistic: 'Average',
+        period: Duration.minutes(5),
+      }),
       threshold: 5,
       evaluationPeriods: 3,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       alarmDescription: 'More than 5 % of viewer requests failed with 5xx for 15 minutes',
-    });
-    const notify = new actions.SnsAction(topic);
-    alarm.addAlarmAction(notify);
-    alarm.addOkAction(notify);
-    this.alarms.push(alarm);
+    }));
   }
 }

@@ -1,9 +1,9 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
 
 export interface JobQueueProps {
   /**
@@ -64,18 +64,15 @@ export class JobQueue extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const notify = new actions.SnsAction(topic);
     const add = (id: string, metric: cloudwatch.Metric, threshold: number, evaluationPeriods: number, description: string) => {
-      const alarm = metric.createAlarm(this, id, {
+      this.alarms.push(notifyingAlarm(this, id, topic, {
+        metric,
         threshold,
         evaluationPeriods,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
-      });
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
-      this.alarms.push(alarm);
+      }));
     };
     const period = Duration.minutes(5);
     add('DeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), 1, 1,

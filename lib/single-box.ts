@@ -6,6 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
 import { AppInstanceRole } from './app-instance-role';
 import { AppInstanceOptions, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
 
@@ -138,9 +139,9 @@ export class SingleBox extends Construct {
     const agentMetric = (metricName: string, extra: Record<string, string> = {}) => new cloudwatch.Metric({
       namespace: 'CWAgent', metricName, dimensionsMap: { InstanceId: instanceId, ...extra }, statistic: 'Average', period: Duration.minutes(5),
     });
-    const notify = new actions.SnsAction(topic);
     const alarm = (id: string, metric: cloudwatch.Metric, threshold: number, evaluationPeriods: number, description: string) => {
-      const a = metric.createAlarm(this, id, {
+      const a = notifyingAlarm(this, id, topic, {
+        metric,
         threshold,
         evaluationPeriods,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -149,8 +150,6 @@ export class SingleBox extends Construct {
           ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.MISSING,
         alarmDescription: description,
       });
-      a.addAlarmAction(notify);
-      a.addOkAction(notify);
       this.alarms.push(a);
       return a;
     };

@@ -1,12 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
 
 export interface ValkeyCacheProps {
   /** VPC of the cache. */
@@ -152,19 +152,16 @@ export class ValkeyCache extends Construct {
     const ids = (prefix = '') => Array.from({ length: nodes }, (_, i) => `${prefix}n${i}`).join(', ');
     const hits = Object.fromEntries(Object.entries(perNode('CacheHits', 'Sum')).map(([k, m]) => [`h${k}`, m]));
     const misses = Object.fromEntries(Object.entries(perNode('CacheMisses', 'Sum')).map(([k, m]) => [`m${k}`, m]));
-    const notify = new actions.SnsAction(topic);
     const add = (id: string, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>, threshold: number,
       comparison: cloudwatch.ComparisonOperator, description: string) => {
-      const alarm = new cloudwatch.MathExpression({ expression, usingMetrics, period }).createAlarm(this, id, {
+      this.alarms.push(notifyingAlarm(this, id, topic, {
+        metric: new cloudwatch.MathExpression({ expression, usingMetrics, period }),
         threshold,
         evaluationPeriods: 3,
         comparisonOperator: comparison,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
-      });
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
-      this.alarms.push(alarm);
+      }));
     };
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
     add('CpuAlarm', `MAX([${ids()}])`, perNode('EngineCPUUtilization', 'Average'), 80, above,

@@ -2,13 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
 import { appLaunchTemplate } from './app-launch-template';
 import { AppInstanceOptions, DatabaseConnection } from './boot/user-data';
 
@@ -159,19 +159,15 @@ export class WebTier extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const notify = new actions.SnsAction(topic);
     const add = (id: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods: number, description: string) => {
-      const alarm = new cloudwatch.Alarm(this, id, {
+      this.alarms.push(notifyingAlarm(this, id, topic, {
         metric,
         threshold,
         evaluationPeriods,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
-      });
-      alarm.addAlarmAction(notify);
-      alarm.addOkAction(notify);
-      this.alarms.push(alarm);
+      }));
     };
     const period = Duration.minutes(1);
     const lb = this.loadBalancer.metrics;
