@@ -53,6 +53,7 @@ export function updateReadmeDiagrams(readme: string, diagrams: Record<number, st
 /** Reads the components and their wiring out of the templates. */
 export function buildDiagram(templates: StageTemplates, region: string): Diagram {
   const resources = Object.values(templates).flatMap((t) => Object.entries<any>(t.Resources ?? {}));
+  const byId = new Map(resources);
   const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
   const nodes: Node[] = [{ id: 'users', label: 'Users', place: 'internet', shape: 'stadium' }];
   const edges: Edge[] = [];
@@ -63,17 +64,32 @@ export function buildDiagram(templates: StageTemplates, region: string): Diagram
   const clusters = ofType('AWS::RDS::DBCluster');
   const volumes = ofType('AWS::EC2::Volume');
   const natGateways = ofType('AWS::EC2::NatGateway');
+  const distributions = ofType('AWS::CloudFront::Distribution');
   const compute: string[] = [];
+  const web: string[] = [];
 
+  if (distributions.length) {
+    const waf = ofType('AWS::WAFv2::WebACL').length > 0;
+    nodes.push({ id: 'cdn', label: waf ? 'CloudFront + WAF web ACL' : 'CloudFront', place: 'internet', shape: 'box' });
+    nodes.push({ id: 'assets', label: 'S3: static assets', place: 'region', shape: 'box' });
+    edges.push({ from: 'users', to: 'cdn', label: 'HTTPS' }, { from: 'cdn', to: 'assets', label: '/static/*' });
+  }
   for (const [id, lb] of loadBalancers) {
     nodes.push({ id: 'alb', label: `Application Load Balancer (${listenerSummary(resources, id)})`, place: tierOf(lb.Properties.Subnets), shape: 'box' });
-    edges.push({ from: 'users', to: 'alb', label: 'HTTP(S)' });
+    edges.push(distributions.length ? { from: 'cdn', to: 'alb', label: 'dynamic paths' } : { from: 'users', to: 'alb', label: 'HTTP(S)' });
   }
   for (const [, group] of groups) {
     const p = group.Properties;
+    const userData = JSON.stringify(byId.get(p.LaunchTemplate?.LaunchTemplateId?.Ref)?.Properties ?? {});
+    if (/APP_START='[^']* worker'/.test(userData)) {
+      nodes.push({ id: 'workers', label: `Auto Scaling group: workers, ${p.MinSize}-${p.MaxSize}, scaled on queue backlog`, place: tierOf(p.VPCZoneIdentifier), shape: 'box' });
+      compute.push('workers');
+      continue;
+    }
     nodes.push({ id: 'asg', label: `Auto Scaling group: app instances, ${p.MinSize}-${p.MaxSize} over 2 AZs`, place: tierOf(p.VPCZoneIdentifier), shape: 'box' });
     edges.push({ from: 'alb', to: 'asg', label: 'port 80, /health' });
     compute.push('asg');
+    web.push('asg');
   }
   for (const [id, instance] of instances) {
     const local = JSON.stringify(instance.Properties.UserData).includes("DB_MODE='local'");
@@ -100,6 +116,16 @@ export function buildDiagram(templates: StageTemplates, region: string): Diagram
       for (const c of compute) edges.push({ from: c, to: `db${i}`, label: role === 'writer' ? 'TLS, writes' : 'TLS, reads' });
       if (i > 0) edges.push({ from: 'db0', to: `db${i}`, label: 'replication' });
     });
+  }
+  for (const [, group] of ofType('AWS::ElastiCache::ReplicationGroup')) {
+    const replicas = Number(group.Properties.NumCacheClusters) - 1;
+    nodes.push({ id: 'cache', label: `Valkey: primary + ${replicas} replica${replicas === 1 ? '' : 's'}, TLS`, place: 'Data', shape: 'database' });
+    for (const c of compute) edges.push({ from: c, to: 'cache', label: c === 'workers' ? 'TLS, cache' : 'TLS, sessions and cache' });
+  }
+  if (ofType('AWS::SQS::Queue').some(([, q]) => q.Properties?.RedrivePolicy)) {
+    nodes.push({ id: 'queue', label: 'SQS job queue + dead-letter queue', place: 'region', shape: 'box' });
+    for (const w of web) edges.push({ from: w, to: 'queue', label: 'send jobs' });
+    if (compute.includes('workers')) edges.push({ from: 'workers', to: 'queue', label: 'receive' });
   }
   if (natGateways.length) {
     nodes.push({ id: 'nat', label: `NAT gateways x${natGateways.length}`, place: 'Public', shape: 'box' });

@@ -2,9 +2,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AuroraDatabase } from '../../lib/aurora-database';
+import { EdgeDistribution } from '../../lib/edge-distribution';
+import { EdgeWebAcl } from '../../lib/edge-web-acl';
+import { JobQueue } from '../../lib/job-queue';
+import { ValkeyCache } from '../../lib/valkey-cache';
+import { WebTier } from '../../lib/web-tier';
+import { WorkerGroup } from '../../lib/worker-group';
 import { BUILT_STAGES } from '../../stages';
 import { buildDiagram, renderDot, renderMermaid, stageDiagram, updateReadmeDiagrams } from '../../tools/diagram';
 import { synthesizeStage } from '../../tools/synth-cache';
+import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-diagram-'));
 afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
@@ -40,4 +52,42 @@ test('the README shows the current diagram of every built stage', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
   const current = Object.fromEntries(BUILT_STAGES.map((stage) => [stage, stageDiagram(stage, 'mermaid', { cacheDir })]));
   expect(updateReadmeDiagrams(readme, current)).toBe(readme);
+});
+
+test('reads the stage-4 components from their constructs\' templates: CDN, WAF, cache, queue, workers', () => {
+  // A bare stack with the stage-4 constructs wired as the stage will wire them.
+  const stack = bareStack();
+  const vpc = testVpc(stack);
+  const topic = new sns.Topic(stack, 'Topic');
+  const appSg = new ec2.SecurityGroup(stack, 'AppSg', { vpc });
+  const db = new AuroraDatabase(stack, 'Database', { vpc, subnets: { subnetGroupName: 'Data' }, readers: 1 });
+  const cache = new ValkeyCache(stack, 'Cache', { vpc, subnets: { subnetGroupName: 'Data' } });
+  const jobs = new JobQueue(stack, 'Jobs');
+  const common = { app: TEST_APP, port: 80, instanceType: new ec2.InstanceType('t4g.small'), alarmTopic: topic, stageLabel: '4 cache-cdn' };
+  const web = new WebTier(stack, 'Web', {
+    ...common, vpc, loadBalancerSubnets: { subnetGroupName: 'Public' }, instanceSubnets: { subnetGroupName: 'App' },
+    loadBalancerSecurityGroup: new ec2.SecurityGroup(stack, 'LbSg', { vpc, allowAllOutbound: false }), instanceSecurityGroup: appSg,
+    database: { secret: db.cluster.secret! }, accessLogBucket: new s3.Bucket(stack, 'AccessLogs'),
+  });
+  new WorkerGroup(stack, 'Workers', {
+    ...common, vpc, subnets: { subnetGroupName: 'App' }, securityGroup: appSg, queue: jobs.queue,
+    database: { secret: db.cluster.secret! }, cache: { endpoint: cache.primaryEndpoint, authToken: cache.authToken },
+  });
+  new EdgeDistribution(stack, 'Edge', {
+    loadBalancer: web.loadBalancer, originVerifyValue: 'x', assetsBucket: new s3.Bucket(stack, 'Assets'),
+    logBucket: new s3.Bucket(stack, 'CdnLogs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED }),
+    webAclArn: new EdgeWebAcl(stack, 'WebAcl').webAcl.attrArn,
+  });
+
+  const d = buildDiagram({ Test: Template.fromStack(stack).toJSON() }, 'us-east-1');
+  expect(d.nodes.map((n) => `${n.place}: ${n.label}`)).toEqual(expect.arrayContaining([
+    'internet: CloudFront + WAF web ACL', 'region: S3: static assets', 'App: Auto Scaling group: workers, 1-4, scaled on queue backlog',
+    'App: Auto Scaling group: app instances, 2-6 over 2 AZs', 'Data: Valkey: primary + 1 replica, TLS', 'region: SQS job queue + dead-letter queue',
+  ]));
+  expect(d.edges).toEqual(expect.arrayContaining([
+    { from: 'users', to: 'cdn', label: 'HTTPS' }, { from: 'cdn', to: 'alb', label: 'dynamic paths' }, { from: 'cdn', to: 'assets', label: '/static/*' },
+    { from: 'asg', to: 'cache', label: 'TLS, sessions and cache' }, { from: 'asg', to: 'queue', label: 'send jobs' },
+    { from: 'workers', to: 'queue', label: 'receive' }, { from: 'workers', to: 'db0', label: 'TLS, writes' },
+  ]));
+  expect(d.edges).not.toContainEqual(expect.objectContaining({ from: 'users', to: 'alb' }));
 });
