@@ -10,6 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import autocannon from 'autocannon';
+import { bundleReferenceApp } from '../stages/reference-app';
 
 const ROOT = path.join(__dirname, '..');
 const flag = (name: string, fallback: number) => {
@@ -22,11 +23,7 @@ const PORT = 58080;
 
 async function main() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-load-'));
-  require('esbuild').buildSync({
-    entryPoints: [path.join(ROOT, 'app', 'src', 'main.ts')], outfile: path.join(dir, 'server.js'),
-    bundle: true, platform: 'node', target: 'node20', external: ['pg-native'], minify: true, logLevel: 'warning',
-  });
-  fs.cpSync(path.join(ROOT, 'app', 'static'), path.join(dir, 'static'), { recursive: true });
+  bundleReferenceApp(dir);
   const services = path.join(ROOT, 'scripts', 'services.sh');
   const env = Object.fromEntries(execFileSync(services, ['start'], { encoding: 'utf8' }).trim().split(/\s+/).map((p) => p.split('=')));
   const rows: string[] = [];

@@ -3,10 +3,10 @@
  * its static files, at synth time and without Docker. The asset hash covers the sources and the
  * lockfile, so CDK skips the bundling while neither changes.
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { hashFiles } from '../core/hash-files';
 import { AppArtifact } from '../lib/boot/user-data';
 
 const ROOT = path.join(__dirname, '..');
@@ -18,17 +18,23 @@ export function referenceApp(): AppArtifact {
     startCommand: 'node server.js',
     assetOptions: {
       assetHashType: AssetHashType.CUSTOM,
-      assetHash: sourceHash(),
+      assetHash: hashFiles(ROOT, ['app', 'package-lock.json']),
       bundling: {
         // Never used: local bundling below always succeeds where the project installs.
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:20'),
-        local: { tryBundle: (outputDir) => bundle(outputDir) },
+        local: {
+          tryBundle: (outputDir) => {
+            bundleReferenceApp(outputDir);
+            return true;
+          },
+        },
       },
     },
   };
 }
 
-function bundle(outputDir: string): boolean {
+/** Bundles the app into `outputDir` as it ships: `server.js` and `static/`. */
+export function bundleReferenceApp(outputDir: string): void {
   const esbuild = require('esbuild') as typeof import('esbuild');
   esbuild.buildSync({
     entryPoints: [path.join(APP, 'src', 'main.ts')],
@@ -42,18 +48,4 @@ function bundle(outputDir: string): boolean {
     logLevel: 'warning',
   });
   fs.cpSync(path.join(APP, 'static'), path.join(outputDir, 'static'), { recursive: true });
-  return true;
-}
-
-function sourceHash(): string {
-  const hash = createHash('sha256');
-  const visit = (dir: string) => {
-    for (const entry of fs.readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) visit(full);
-      else hash.update(path.relative(APP, full)).update(fs.readFileSync(full));
-    }
-  };
-  visit(APP);
-  return hash.update(fs.readFileSync(path.join(ROOT, 'package-lock.json'))).digest('hex');
 }

@@ -3,17 +3,18 @@
  * the code and configuration that shape them, so a second diff of unchanged code costs no synth.
  * Skips the bundled validator: a diff reads templates, it does not vouch for them (tests do).
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { parseConfig } from '../core/config';
+import { hashFiles } from '../core/hash-files';
 import { StageNumber } from '../core/stages';
 import { buildStage } from '../stages';
 
 export const ROOT = path.join(__dirname, '..');
-const SOURCES = ['bin', 'core', 'lib', 'stages', 'tools', 'cdk.json', 'package-lock.json'];
+/** Everything that shapes a template, the app included: its bundle's hash is in the user data. */
+const SOURCES = ['app', 'bin', 'core', 'lib', 'stages', 'tools', 'cdk.json', 'package-lock.json'];
 
 /** Templates by stack name. */
 export type StageTemplates = Record<string, any>;
@@ -38,7 +39,7 @@ export function projectContext(): Record<string, unknown> {
 export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}): SynthResult {
   const context = { ...projectContext(), ...options.context, stage };
   const cacheDir = options.cacheDir ?? path.join(ROOT, '.cache', 'synth');
-  const file = path.join(cacheDir, `${sourceHash(context)}.json`);
+  const file = path.join(cacheDir, `${hashFiles(ROOT, SOURCES, JSON.stringify(context)).slice(0, 32)}.json`);
   if (fs.existsSync(file)) return { templates: JSON.parse(fs.readFileSync(file, 'utf8')), cached: true };
 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-synth-'));
@@ -57,20 +58,4 @@ export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}):
     else process.env.CDK_VALIDATION = validation;
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-}
-
-/** Hash of every source file that shapes a template, and of the context. */
-function sourceHash(context: Record<string, unknown>): string {
-  const hash = createHash('sha256').update(JSON.stringify(context));
-  const visit = (entry: string) => {
-    const full = path.join(ROOT, entry);
-    if (!fs.existsSync(full)) return;
-    if (fs.statSync(full).isDirectory()) {
-      for (const child of fs.readdirSync(full).sort()) visit(path.join(entry, child));
-    } else {
-      hash.update(entry).update(fs.readFileSync(full));
-    }
-  };
-  SOURCES.forEach(visit);
-  return hash.digest('hex').slice(0, 32);
 }

@@ -11,12 +11,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../core/config';
 import { buildStage } from '../../stages';
+import { projectContext } from '../../tools/synth-cache';
 
 // The bundled validator keeps ~350 MB of WASM memory outside the JS heap, which jest's
 // workerIdleMemoryLimit cannot see: release it when the test file is done.
 afterAll(() => (CloudFormationValidatePlugin as unknown as { _disposeSingleton?: () => void })._disposeSingleton?.());
-
-const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 
 export interface CfnTemplate {
   Resources: Record<string, { Type: string; Properties?: any; DeletionPolicy?: string; UpdateReplacePolicy?: string; [k: string]: any }>;
@@ -47,7 +46,7 @@ export interface SynthesizedStage {
 
 /** Context for tests: cdk.json plus `overrides`. */
 export function testContext(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { ...CDK_JSON.context, ...overrides };
+  return { ...projectContext(), ...overrides };
 }
 
 export function synthStage(stage: number | string, overrides: Record<string, unknown> = {}): SynthesizedStage {
