@@ -1,6 +1,7 @@
 /**
  * `growth-stages diff` on the real stages: golden text and JSON for every consecutive pair, the
- * invariants behind them, and the cache that makes a second run skip synthesis.
+ * runbook steps, and the cache that makes a second run skip synthesis. That no consecutive pair
+ * loses data or breaks a reference is the upgrade test's (test/stages/upgrade.test.ts).
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -9,7 +10,6 @@ import { StageNumber } from '../../core/stages';
 import { BUILT_STAGES } from '../../stages';
 import { migration, Migration } from '../../tools/migration';
 import { renderDiff } from '../../tools/render-diff';
-import { DATA_LOSS } from '../../tools/stage-diff';
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-diff-'));
 afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
@@ -28,11 +28,6 @@ describe.each(pairs)('diff %i -> %i', (from, to) => {
 
   test('matches the golden JSON', () => {
     expect(diff).toMatchSnapshot();
-  });
-
-  test('loses no data and breaks no reference', () => {
-    expect(diff.data.filter((d) => DATA_LOSS.includes(d.fate))).toEqual([]);
-    expect(diff.brokenReferences).toEqual([]);
   });
 
   test('lists the runbook steps of the upgrade, in order', () => {
