@@ -32,6 +32,20 @@ export interface GrowthConfig {
   readonly instanceType: string;
   /** ACM certificate for the load balancer's HTTPS listener; without it the ALB serves HTTP. */
   readonly certificateArn?: string;
+  /**
+   * DNS name of the load balancer on its certificate, for CloudFront's HTTPS connection to it
+   * (stage 4 on, with `certificateArn`).
+   */
+  readonly originDomainName?: string;
+  /** The site's own host name on CloudFront (stage 4 on), with `edgeCertificateArn`. */
+  readonly domainName?: string;
+  /** ACM certificate in us-east-1 naming `domainName`, for CloudFront. */
+  readonly edgeCertificateArn?: string;
+  /**
+   * Keeps the load balancer open to the internet at stage 4 and later, while DNS moves to
+   * CloudFront (first deploy of docs/migrations/3-to-4.md); false admits only CloudFront.
+   */
+  readonly openOrigin: boolean;
   /** E-mail address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   /** Auto Scaling group bounds (stage 3 on). */
@@ -80,7 +94,7 @@ export const DEFAULTS = {
 
 /** Every key `parseConfig` reads, for the README and the CLI's help. */
 export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'instanceType',
-  'certificateArn', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
+  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'openOrigin', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
   'natGateways', 'logRetentionDays'] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -95,7 +109,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const text = (key: ConfigKey, fallback?: string): string | undefined => {
     const raw = get(key);
     if (raw === undefined || raw === null || raw === '') return fallback;
-    if (typeof raw !== 'string' && typeof raw !== 'number') throw new ConfigError(key, raw, 'a string');
+    if (typeof raw !== 'string' && typeof raw !== 'number' && typeof raw !== 'boolean') throw new ConfigError(key, raw, 'a string');
     return String(raw).trim();
   };
   const required = (key: keyof typeof DEFAULTS) => text(key, String(DEFAULTS[key])) as string;
@@ -122,16 +136,22 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
       `a Graviton (arm64) type <family>.<size>, family one of ${INSTANCE_FAMILIES.join(', ')}, size one of ${INSTANCE_SIZES.join(', ')}`);
   }
 
-  const certificateArn = text('certificateArn');
-  if (certificateArn !== undefined) {
-    matching('certificateArn', certificateArn,
-      /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
-      'an ACM certificate ARN, arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>');
-    const certRegion = certificateArn.split(':')[3];
-    if (certRegion !== region) {
-      throw new ConfigError('certificateArn', certificateArn, `a certificate in the load balancer's region "${region}"`);
-    }
+  const certificateArn = certificate('certificateArn', text('certificateArn'), region, "the load balancer's region");
+  const cdn = stage.number >= 4;
+  const originDomainName = hostName('originDomainName', text('originDomainName'));
+  if (cdn && certificateArn && !originDomainName) {
+    throw new ConfigError('originDomainName', '', 'with certificateArn from stage 4 on, the DNS name on that certificate that resolves to the load balancer (CloudFront connects to it over HTTPS)');
   }
+  const domainName = hostName('domainName', text('domainName'));
+  const edgeCertificateArn = certificate('edgeCertificateArn', text('edgeCertificateArn'), 'us-east-1', "CloudFront's region");
+  if (Boolean(domainName) !== Boolean(edgeCertificateArn)) {
+    const [key, value] = domainName ? ['edgeCertificateArn', edgeCertificateArn] : ['domainName', domainName];
+    throw new ConfigError(key, value ?? '', 'set together: domainName is the site\'s host name and edgeCertificateArn a us-east-1 certificate naming it');
+  }
+
+  const openOriginValue = text('openOrigin', 'false');
+  if (openOriginValue !== 'true' && openOriginValue !== 'false') throw new ConfigError('openOrigin', get('openOrigin'), 'true or false');
+  const openOrigin = openOriginValue === 'true';
 
   const alarmEmail = text('alarmEmail');
   if (alarmEmail !== undefined) {
@@ -152,9 +172,27 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   }
 
   return {
-    stage, appName, region, secondaryRegion, vpcCidr, instanceType, certificateArn, alarmEmail,
+    stage, appName, region, secondaryRegion, vpcCidr, instanceType, certificateArn, originDomainName, domainName,
+    edgeCertificateArn, openOrigin, alarmEmail,
     minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays,
   };
+}
+
+/** An ACM certificate ARN in `region`, or undefined. */
+function certificate(key: string, value: string | undefined, region: string, where: string): string | undefined {
+  if (value === undefined) return undefined;
+  matching(key, value,
+    /^arn:aws(-[a-z]+)*:acm:[a-z]{2}(-[a-z]+)+-\d:\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'an ACM certificate ARN, arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>');
+  if (value.split(':')[3] !== region) throw new ConfigError(key, value, `a certificate in ${where} "${region}"`);
+  return value;
+}
+
+/** A fully qualified DNS host name in lowercase, or undefined. */
+function hostName(key: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return matching(key, value, /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+    'a lowercase DNS host name like www.example.com');
 }
 
 function matching(key: string, value: string, pattern: RegExp, accepted: string): string {

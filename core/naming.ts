@@ -3,8 +3,14 @@
  * replaces what it holds, so these never change between stages. Engine-free.
  */
 
-/** The roles a stack can play; each stage uses a prefix of this list. */
-export type StackRole = 'network' | 'data' | 'app';
+/**
+ * The roles a stack can play. Every stage has network, data and app; from stage 4 the edge stack
+ * in us-east-1 holds what CloudFront needs there (web ACL, alarms on its metrics).
+ */
+export type StackRole = 'network' | 'data' | 'app' | 'edge';
+
+/** CloudFront's web ACLs, viewer certificates and metrics live in this region. */
+export const EDGE_REGION = 'us-east-1';
 
 /** `<appName>-<role>`; the stacks of stage 5's second region add the region. */
 export function stackName(appName: string, role: StackRole, region?: string): string {

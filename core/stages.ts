@@ -75,7 +75,11 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'Valkey cache and sessions, CloudFront with S3 assets and WAF, an SQS queue with workers',
     removes: 'database read load, global latency for static content, slow work in the request path',
     moveUpWhen: 'a regional outage would cost more than running a second region',
-    moveUpAlarms: [],
+    moveUpAlarms: [
+      { signal: 'availability', means: 'more than 0.1 % of requests failed with 5xx over a day: one region does not hold 99.9 %' },
+      { signal: 'cache-evictions', means: 'Valkey evicted keys every hour for 3 hours: the working set outgrows the cache (a larger node type first)' },
+      { signal: 'cache-hit-rate', means: 'the cache hit rate stayed under 80 % for 3 hours: reads fall through to the one writer region' },
+    ],
   },
   {
     number: 5,

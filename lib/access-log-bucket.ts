@@ -13,12 +13,18 @@ export interface AccessLogBucketProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Who owns the log objects. CloudFront standard logging writes with ACLs, so its bucket needs
+   * `BUCKET_OWNER_PREFERRED`.
+   * @default s3.ObjectOwnership.BUCKET_OWNER_ENFORCED (ACLs disabled)
+   */
+  readonly objectOwnership?: s3.ObjectOwnership;
 }
 
 /**
  * A bucket for access logs (load balancer, later CDN and S3): SSE-S3, the only encryption load
  * balancers can write to; public access blocked; TLS required; objects owned by the bucket
- * owner; logs expire after `expiration`.
+ * owner (unless `objectOwnership` says otherwise); logs expire after `expiration`.
  */
 export class AccessLogBucket extends Construct {
   public readonly bucket: s3.Bucket;
@@ -29,7 +35,7 @@ export class AccessLogBucket extends Construct {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       lifecycleRules: [{ expiration: props.expiration ?? Duration.days(90) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });

@@ -37,6 +37,12 @@ export interface EdgeDistributionProps {
    */
   readonly domainNames?: string[];
   /**
+   * DNS name CloudFront connects to the load balancer by: with an HTTPS origin, a name on the
+   * load balancer's certificate that resolves to it (CloudFront verifies it).
+   * @default - the load balancer's own DNS name
+   */
+  readonly originDomainName?: string;
+  /**
    * Protocol between CloudFront and the load balancer. HTTPS needs a load balancer certificate
    * whose name CloudFront can verify, so it comes with a domain of your own.
    * @default cloudfront.OriginProtocolPolicy.HTTP_ONLY
@@ -65,8 +71,12 @@ export class EdgeDistribution extends Construct {
     if (props.certificate && !props.domainNames?.length) {
       throw new Error('EdgeDistribution needs domainNames with a certificate: the certificate must name them');
     }
-    const dynamic = new origins.LoadBalancerV2Origin(props.loadBalancer, {
-      protocolPolicy: props.originProtocol ?? cloudfront.OriginProtocolPolicy.HTTP_ONLY,
+    const protocolPolicy = props.originProtocol ?? cloudfront.OriginProtocolPolicy.HTTP_ONLY;
+    if (protocolPolicy !== cloudfront.OriginProtocolPolicy.HTTP_ONLY && !props.originDomainName) {
+      throw new Error('EdgeDistribution needs originDomainName for an HTTPS origin: CloudFront verifies the load balancer certificate against it');
+    }
+    const dynamic = new origins.HttpOrigin(props.originDomainName ?? props.loadBalancer.loadBalancerDnsName, {
+      protocolPolicy,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyValue },
       readTimeout: Duration.seconds(30),
@@ -110,7 +120,7 @@ export class EdgeDistribution extends Construct {
         reason: 'without a domain of its own the distribution uses the *.cloudfront.net certificate, whose TLS floor CloudFront sets; set certificate and domainNames for TLS 1.2 or later',
       });
     }
-    if ((props.originProtocol ?? cloudfront.OriginProtocolPolicy.HTTP_ONLY) === cloudfront.OriginProtocolPolicy.HTTP_ONLY) {
+    if (protocolPolicy === cloudfront.OriginProtocolPolicy.HTTP_ONLY) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR5',
         reason: 'the load balancer origin has no certificate CloudFront could verify until a domain of your own is set; every request carries the origin-verify header the load balancer checks',

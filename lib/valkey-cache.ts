@@ -63,6 +63,7 @@ export class ValkeyCache extends Construct {
   public readonly connections: ec2.Connections;
   public readonly port: number;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly nodes: number;
 
   constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
     super(scope, id);
@@ -127,7 +128,8 @@ export class ValkeyCache extends Construct {
     });
     this.replicationGroup.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.SNAPSHOT);
 
-    if (props.alarmTopic) this.addAlarms(props.alarmTopic, replicas + 1);
+    this.nodes = replicas + 1;
+    if (props.alarmTopic) this.addAlarms(props.alarmTopic);
   }
 
   /** `host:port` of the primary endpoint. */
@@ -135,12 +137,34 @@ export class ValkeyCache extends Construct {
     return `${this.replicationGroup.attrPrimaryEndPointAddress}:${this.replicationGroup.attrPrimaryEndPointPort}`;
   }
 
-  private addAlarms(topic: sns.ITopic, nodes: number) {
-    const period = Duration.minutes(5);
-    // Metrics are per node (`<group>-001`, `-002`, ...); the primary moves on failover, so every
-    // alarm reads all nodes.
-    const perNode = (metricName: string, statistic: string) => Object.fromEntries(Array.from({ length: nodes }, (_, i) => [
-      `n${i}`,
+  /** The highest value of a node metric across the nodes (the primary moves on failover). */
+  public metricMaxAcrossNodes(metricName: string, statistic: string, period = Duration.minutes(5)): cloudwatch.MathExpression {
+    return this.acrossNodes('MAX', metricName, statistic, period);
+  }
+
+  /** Keys evicted for lack of memory, summed over the nodes. */
+  public metricEvictions(period = Duration.minutes(5)): cloudwatch.MathExpression {
+    return this.acrossNodes('SUM', 'Evictions', 'Sum', period);
+  }
+
+  /** Hits as a percentage of lookups over the nodes; 100 while there are fewer than 100 lookups. */
+  public metricHitRate(period = Duration.minutes(5)): cloudwatch.MathExpression {
+    const hits = this.perNode('hn', 'CacheHits', 'Sum', period);
+    const misses = this.perNode('mn', 'CacheMisses', 'Sum', period);
+    const sum = (metrics: Record<string, cloudwatch.IMetric>) => `SUM([${Object.keys(metrics).join(', ')}])`;
+    const lookups = `${sum(hits)} + ${sum(misses)}`;
+    return new cloudwatch.MathExpression({
+      expression: `IF(${lookups} >= 100, 100 * ${sum(hits)} / (${lookups}), 100)`,
+      usingMetrics: { ...hits, ...misses },
+      label: 'Cache hit rate (%)',
+      period,
+    });
+  }
+
+  // Metrics are per node (`<group>-001`, `-002`, ...).
+  private perNode(prefix: string, metricName: string, statistic: string, period: Duration): Record<string, cloudwatch.IMetric> {
+    return Object.fromEntries(Array.from({ length: this.nodes }, (_, i) => [
+      `${prefix}${i}`,
       new cloudwatch.Metric({
         namespace: 'AWS/ElastiCache',
         metricName,
@@ -149,13 +173,17 @@ export class ValkeyCache extends Construct {
         period,
       }),
     ]));
-    const ids = (prefix = '') => Array.from({ length: nodes }, (_, i) => `${prefix}n${i}`).join(', ');
-    const hits = Object.fromEntries(Object.entries(perNode('CacheHits', 'Sum')).map(([k, m]) => [`h${k}`, m]));
-    const misses = Object.fromEntries(Object.entries(perNode('CacheMisses', 'Sum')).map(([k, m]) => [`m${k}`, m]));
-    const add = (id: string, expression: string, usingMetrics: Record<string, cloudwatch.IMetric>, threshold: number,
-      comparison: cloudwatch.ComparisonOperator, description: string) => {
+  }
+
+  private acrossNodes(fn: 'MAX' | 'SUM', metricName: string, statistic: string, period: Duration): cloudwatch.MathExpression {
+    const metrics = this.perNode('n', metricName, statistic, period);
+    return new cloudwatch.MathExpression({ expression: `${fn}([${Object.keys(metrics).join(', ')}])`, usingMetrics: metrics, period });
+  }
+
+  private addAlarms(topic: sns.ITopic) {
+    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, comparison: cloudwatch.ComparisonOperator, description: string) => {
       this.alarms.push(notifyingAlarm(this, id, topic, {
-        metric: new cloudwatch.MathExpression({ expression, usingMetrics, period }),
+        metric,
         threshold,
         evaluationPeriods: 3,
         comparisonOperator: comparison,
@@ -164,16 +192,13 @@ export class ValkeyCache extends Construct {
       }));
     };
     const above = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
-    add('CpuAlarm', `MAX([${ids()}])`, perNode('EngineCPUUtilization', 'Average'), 80, above,
+    add('CpuAlarm', this.metricMaxAcrossNodes('EngineCPUUtilization', 'Average'), 80, above,
       'Valkey engine CPU above 80 % for 15 minutes on a node: a larger node type, or fewer expensive commands');
-    add('MemoryAlarm', `MAX([${ids()}])`, perNode('DatabaseMemoryUsagePercentage', 'Average'), 80, above,
+    add('MemoryAlarm', this.metricMaxAcrossNodes('DatabaseMemoryUsagePercentage', 'Average'), 80, above,
       'Valkey memory above 80 % for 15 minutes: evictions follow; a larger node type, or shorter TTLs');
-    add('EvictionsAlarm', `SUM([${ids()}])`, perNode('Evictions', 'Sum'), 100, above,
+    add('EvictionsAlarm', this.metricEvictions(), 100, above,
       'More than 100 evictions every 5 minutes for 15 minutes: the cache is too small for its working set');
-    // Below 100 lookups in 5 minutes the rate says nothing: count it as healthy.
-    const lookups = `SUM([${ids('h')}]) + SUM([${ids('m')}])`;
-    add('HitRateAlarm', `IF(${lookups} >= 100, 100 * SUM([${ids('h')}]) / (${lookups}), 100)`, { ...hits, ...misses }, 80,
-      cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    add('HitRateAlarm', this.metricHitRate(), 80, cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
       'Cache hit rate below 80 % for 15 minutes: the database carries the reads the cache should');
   }
 }

@@ -7,10 +7,21 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
 import { appLaunchTemplate } from './app-launch-template';
-import { AppInstanceOptions, DatabaseConnection } from './boot/user-data';
+import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
+
+/** How the load balancer admits only CloudFront (stage 4 on). */
+export interface CloudFrontOnly {
+  /** ID of the CloudFront origin-facing managed prefix list of the region (see CloudFrontPrefixList). */
+  readonly prefixListId: string;
+  /** Name of the header CloudFront adds to every origin request. */
+  readonly headerName: string;
+  /** Its secret value, typically a Secrets Manager dynamic reference. */
+  readonly headerValue: string;
+}
 
 export interface WebTierProps extends AppInstanceOptions {
   /** VPC of the load balancer and the instances. */
@@ -25,6 +36,22 @@ export interface WebTierProps extends AppInstanceOptions {
   readonly instanceSecurityGroup: ec2.ISecurityGroup;
   /** The database the app uses. */
   readonly database: DatabaseConnection;
+  /**
+   * Valkey for sessions and cached reads.
+   * @default - sessions in the database, no cache
+   */
+  readonly cache?: CacheConnection;
+  /**
+   * Queue the app sends jobs to.
+   * @default - jobs run in the web process
+   */
+  readonly queue?: sqs.IQueue;
+  /**
+   * Admit only CloudFront: the listener port only from CloudFront's origin-facing addresses, and
+   * only requests carrying the secret header are forwarded (others get 403).
+   * @default - the listener ports are open to the internet
+   */
+  readonly cloudFrontOnly?: CloudFrontOnly;
   /** Bucket receiving the load balancer's access logs (SSE-S3: ALB cannot write SSE-KMS). */
   readonly accessLogBucket: s3.IBucket;
   /**
@@ -75,11 +102,13 @@ export class WebTier extends Construct {
     const { launchTemplate, role, userData, appLogGroup, systemLogGroup } = appLaunchTemplate(this, {
       ...props,
       securityGroup: props.instanceSecurityGroup,
-      boot: { database: props.database },
+      boot: { database: props.database, cache: props.cache, queueUrl: props.queue?.queueUrl },
     });
     this.appLogGroup = appLogGroup;
     this.systemLogGroup = systemLogGroup;
     props.database.secret.grantRead(role);
+    props.cache?.authToken.grantRead(role);
+    props.queue?.grantSendMessages(role);
 
     this.loadBalancer = new elbv2.ApplicationLoadBalancer(this, 'LoadBalancer', {
       vpc: props.vpc,
@@ -140,22 +169,58 @@ export class WebTier extends Construct {
   }
 
   private addListeners(props: WebTierProps) {
-    if (props.certificate) {
-      this.loadBalancer.addListener('HttpsListener', {
+    const only = props.cloudFrontOnly;
+    const listener = props.certificate
+      ? this.loadBalancer.addListener('HttpsListener', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
         certificates: [props.certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        defaultTargetGroups: [this.targetGroup],
-      });
-      this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
-    } else {
-      this.loadBalancer.addListener('HttpListener', {
+        open: !only,
+        ...this.defaultAction(only),
+      })
+      : this.loadBalancer.addListener('HttpListener', {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
-        defaultTargetGroups: [this.targetGroup],
+        open: !only,
+        ...this.defaultAction(only),
       });
+    if (!only) {
+      // Viewers reach the load balancer directly: send plain HTTP to HTTPS.
+      if (props.certificate) this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
+      return;
     }
+    // Behind CloudFront there is one listener, reachable from CloudFront's addresses only (the
+    // prefix list counts as 55 rules, so a group can reference it once).
+    props.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.prefixList(only.prefixListId), ec2.Port.tcp(listener.port),
+      'CloudFront origin-facing addresses');
+    listener.addAction('FromCloudFront', {
+      priority: 1,
+      conditions: [elbv2.ListenerCondition.httpHeader(only.headerName, [only.headerValue])],
+      action: elbv2.ListenerAction.forward([this.targetGroup]),
+    });
+  }
+
+  /** Forward everything, or (behind CloudFront) refuse what lacks the header. */
+  private defaultAction(only?: CloudFrontOnly): Pick<elbv2.BaseApplicationListenerProps, 'defaultTargetGroups' | 'defaultAction'> {
+    return only
+      ? { defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }) }
+      : { defaultTargetGroups: [this.targetGroup] };
+  }
+
+  /** Requests answered with 5xx (by the load balancer or a target), in percent of all requests. */
+  public metricErrorRate(period = Duration.minutes(1)): cloudwatch.MathExpression {
+    const lb = this.loadBalancer.metrics;
+    return new cloudwatch.MathExpression({
+      expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])',
+      usingMetrics: {
+        elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
+        target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
+        requests: lb.requestCount({ period, statistic: 'Sum' }),
+      },
+      label: '5xx rate (%)',
+      period,
+    });
   }
 
   private addAlarms(topic: sns.ITopic) {
@@ -171,17 +236,7 @@ export class WebTier extends Construct {
     };
     const period = Duration.minutes(1);
     const lb = this.loadBalancer.metrics;
-    const errorRate = new cloudwatch.MathExpression({
-      expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])',
-      usingMetrics: {
-        elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
-        target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
-        requests: lb.requestCount({ period, statistic: 'Sum' }),
-      },
-      label: '5xx rate (%)',
-      period,
-    });
-    add('ErrorRateAlarm', errorRate, 5, 5, 'More than 5 % of requests failed with 5xx for 5 minutes');
+    add('ErrorRateAlarm', this.metricErrorRate(period), 5, 5, 'More than 5 % of requests failed with 5xx for 5 minutes');
     add('LatencyAlarm', lb.targetResponseTime({ period, statistic: 'p99' }), 2, 5,
       'p99 target response time above 2 s for 5 minutes: scale out, or look at the database');
     add('UnhealthyHostsAlarm', this.targetGroup.metrics.unhealthyHostCount({ period, statistic: 'Maximum' }), 1, 5,

@@ -5,12 +5,13 @@ import { Foundation } from './components';
 import { singleBoxStage } from './single-box';
 import { splitDbStage } from './split-db';
 import { loadBalancedStage } from './load-balanced';
+import { cacheCdnStage } from './cache-cdn';
 
 const BUILDERS: Record<StageNumber, ((app: App, config: GrowthConfig) => Foundation) | undefined> = {
   1: singleBoxStage,
   2: splitDbStage,
   3: loadBalancedStage,
-  4: undefined,
+  4: cacheCdnStage,
   5: undefined,
 };
 

@@ -5,7 +5,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { AssetHashType, DockerImage } from 'aws-cdk-lib';
+import { AssetHashType, AssetOptions, DockerImage } from 'aws-cdk-lib';
+import { versionedAssetName } from '../app/src/asset-name';
 import { hashFiles } from '../core/hash-files';
 import { AppArtifact } from '../lib/boot/user-data';
 
@@ -48,4 +49,31 @@ export function bundleReferenceApp(outputDir: string): void {
     logLevel: 'warning',
   });
   fs.cpSync(path.join(APP, 'static'), path.join(outputDir, 'static'), { recursive: true });
+}
+
+/**
+ * The app's static files under the content-hashed names it links to (`app.<hash>.css`), for the
+ * assets bucket behind CloudFront.
+ */
+export function referenceAppStatic(): { path: string; assetOptions: AssetOptions } {
+  const dir = path.join(APP, 'static');
+  return {
+    path: dir,
+    assetOptions: {
+      assetHashType: AssetHashType.CUSTOM,
+      assetHash: hashFiles(ROOT, ['app/static', 'app/src/asset-name.ts'], 'static'),
+      bundling: {
+        image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:20'),
+        local: {
+          tryBundle: (outputDir) => {
+            for (const file of fs.readdirSync(dir)) {
+              const body = fs.readFileSync(path.join(dir, file));
+              fs.writeFileSync(path.join(outputDir, versionedAssetName(file, body)), body);
+            }
+            return true;
+          },
+        },
+      },
+    },
+  };
 }

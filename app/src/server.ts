@@ -3,10 +3,11 @@
  * `/health` (200 only when every dependency answers in time), and `POST /jobs` (enqueue work).
  * Plain node:http: nothing to learn before replacing it with your own app.
  */
-import { createHash, randomBytes } from 'crypto';
+import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
+import { versionedAssetName } from './asset-name';
 import { Database } from './database';
 import { JobQueue } from './queue';
 import { cacheAside, KeyValueStore, ValkeyStore } from './stores';
@@ -47,9 +48,8 @@ export class StaticAssets {
     const types: Record<string, string> = { '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
     for (const file of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       const body = fs.readFileSync(path.join(dir, file));
-      const ext = path.extname(file);
-      const name = `${path.basename(file, ext)}.${createHash('sha256').update(body).digest('hex').slice(0, 12)}${ext}`;
-      this.byName.set(name, { body, type: types[ext] ?? 'application/octet-stream' });
+      const name = versionedAssetName(file, body);
+      this.byName.set(name, { body, type: types[path.extname(file)] ?? 'application/octet-stream' });
       this.versioned.set(file, name);
     }
   }

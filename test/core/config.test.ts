@@ -63,6 +63,9 @@ describe('parseConfig', () => {
     ['dbMinCapacity', 0.25, 'ACUs from 0 to 256 in steps of 0.5'],
     ['natGateways', 3, 'an integer from 1 to 2'],
     ['logRetentionDays', 45, 'one of 1, 3, 5'],
+    ['openOrigin', 'yes', 'true or false'],
+    ['originDomainName', 'Origin.Example.com', 'lowercase DNS host name'],
+    ['edgeCertificateArn', 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012', 'CloudFront\'s region "us-east-1"'],
   ])('refuses %s = %p in one line naming the key, the value and what is accepted', (key, value, accepted) => {
     const error = refusal({ [key]: value });
     expect(error.key).toBe(key);
@@ -75,6 +78,17 @@ describe('parseConfig', () => {
   test('refuses a secondary region equal to the primary', () => {
     expect(refusal({ region: 'eu-west-1', secondaryRegion: 'eu-west-1' }).message)
       .toBe('invalid value for "secondaryRegion": "eu-west-1"; accepted: a supported region other than region "eu-west-1"');
+  });
+
+  test('needs originDomainName with certificateArn from stage 4, and domainName with edgeCertificateArn', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    expect(parse({ stage: 3, certificateArn }).certificateArn).toBe(certificateArn);
+    expect(refusal({ stage: 4, certificateArn }).message).toContain('"originDomainName"');
+    expect(parse({ stage: 4, certificateArn, originDomainName: 'origin.example.com' }).originDomainName).toBe('origin.example.com');
+    expect(refusal({ stage: 4, edgeCertificateArn: certificateArn }).message).toContain('"domainName"');
+    expect(refusal({ stage: 4, domainName: 'www.example.com' }).message).toContain('"edgeCertificateArn"');
+    expect(parse({ stage: 4, domainName: 'www.example.com', edgeCertificateArn: certificateArn }).domainName).toBe('www.example.com');
+    expect(parse({ openOrigin: true }).openOrigin).toBe(true);
   });
 
   test('refuses a maximum capacity below the minimum', () => {

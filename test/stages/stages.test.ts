@@ -14,6 +14,7 @@ import { coversPort, findKey, ingressRules, resourcesOfType, STATEFUL_TYPES } fr
 const NETWORK = 'webapp-network';
 const DATA = 'webapp-data';
 const APP = 'webapp-app';
+const EDGE = 'webapp-edge';
 
 describe.each(BUILT_STAGES)('stage %i', (stage) => {
   let s: SynthesizedStage;
@@ -27,8 +28,13 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
   });
 
   test('keeps its stack names and protects the stateful stacks from deletion', () => {
-    expect(Object.keys(s.templates).sort()).toEqual([APP, DATA, NETWORK]);
-    expect(s.terminationProtection).toEqual({ [NETWORK]: true, [DATA]: true, [APP]: false });
+    if (stage < 4) {
+      expect(Object.keys(s.templates).sort()).toEqual([APP, DATA, NETWORK]);
+      expect(s.terminationProtection).toEqual({ [NETWORK]: true, [DATA]: true, [APP]: false });
+    } else {
+      expect(Object.keys(s.templates).sort()).toEqual([APP, DATA, EDGE, NETWORK]);
+      expect(s.terminationProtection).toEqual({ [NETWORK]: true, [DATA]: true, [APP]: false, [EDGE]: true });
+    }
   });
 
   test('stays well within CloudFormation quotas', () => {
@@ -134,17 +140,23 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
       data.hasResourceProperties('AWS::RDS::DBSubnetGroup', {
         SubnetIds: Match.arrayWith([Match.objectLike({ 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('VpcDataSubnet1') }) })]),
       });
-      data.resourceCountIs('AWS::SecretsManager::Secret', 1);
+      data.resourceCountIs('AWS::SecretsManager::Secret', stage < 4 ? 1 : 2); // from stage 4, the cache's AUTH token
     });
 
-    test('admits only the app security group to the database', () => {
+    test('admits only the app (and from stage 4 the workers) to the database and the cache, on their ports', () => {
       const rules = ingressRules(s.templates[DATA]);
       expect(rules.length).toBeGreaterThan(0);
+      const sources = new Set<string>();
       for (const { rule } of rules) {
         expect(rule.CidrIp).toBeUndefined();
-        expect(JSON.stringify(rule.SourceSecurityGroupId)).toMatch(/AppSecurityGroup/);
-        expect(rule.FromPort).toBe(DATABASE_PORT);
+        const source = /(App|Worker)SecurityGroup/.exec(JSON.stringify(rule.SourceSecurityGroupId));
+        expect(source).not.toBeNull();
+        sources.add(`${source![1]}:${rule.FromPort}`);
+        expect(rule.ToPort).toBe(rule.FromPort);
       }
+      const expected = stage < 4 ? [`App:${DATABASE_PORT}`]
+        : [`App:${DATABASE_PORT}`, 'App:6380', `Worker:${DATABASE_PORT}`, 'Worker:6380'];
+      expect([...sources].sort()).toEqual(expected.sort());
     });
   }
 });
@@ -319,6 +331,114 @@ describe('stage 3: load balanced', () => {
     for (const name of ['WebErrorRateAlarm', 'WebLatencyAlarm', 'WebUnhealthyHostsAlarm', 'DatabaseCpuAlarm', 'DatabaseConnectionsAlarm']) {
       expect(descriptions.some((id) => id.startsWith(name))).toBe(true);
     }
+  });
+});
+
+describe('stage 4: cache and CDN', () => {
+  let s: SynthesizedStage;
+  beforeAll(() => {
+    s = synthStage(4);
+  });
+  const resources = (stack: string, type: string) => resourcesOfType(s.templates[stack], type).map(([, r]) => r);
+  const SECRET_REF = '{{resolve:secretsmanager:webapp/origin-verify:SecretString:::}}';
+
+  test('admits only CloudFront to the load balancer: its prefix list on the one listener port, and the secret header', () => {
+    const rules = ingressRules(s.templates[NETWORK]).filter(({ group }) => /LoadBalancerSecurityGroup/.test(JSON.stringify(group)));
+    expect(rules.map(({ rule }) => [rule.FromPort, rule.ToPort, rule.CidrIp, JSON.stringify(rule.SourcePrefixListId)])).toEqual([
+      [80, 80, undefined, expect.stringMatching(/CloudFrontPrefixList.*PrefixLists\.0\.PrefixListId/)],
+    ]);
+    s.template(NETWORK).hasResourceProperties('Custom::AWS', {
+      Create: Match.stringLikeRegexp('com\\.amazonaws\\.global\\.cloudfront\\.origin-facing'),
+    });
+    const [listener] = resources(APP, 'AWS::ElasticLoadBalancingV2::Listener');
+    expect(listener.Properties).toMatchObject({ Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '403' } }] });
+    s.template(APP).hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+      Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: [SECRET_REF] } }],
+      Actions: [Match.objectLike({ Type: 'forward' })],
+    });
+  });
+
+  test('sends the same secret header from CloudFront, generated once in the network stack', () => {
+    s.template(NETWORK).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'webapp/origin-verify', GenerateSecretString: Match.objectLike({ PasswordLength: 48 }),
+    });
+    const [distribution] = resources(EDGE, 'AWS::CloudFront::Distribution');
+    const albOrigin = distribution.Properties.DistributionConfig.Origins.find((o: any) => o.CustomOriginConfig);
+    expect(albOrigin.OriginCustomHeaders).toEqual([{ HeaderName: 'X-Origin-Verify', HeaderValue: SECRET_REF }]);
+    // The load balancer's DNS name, read from the app stack in the primary region.
+    expect(albOrigin.DomainName).toEqual({ 'Fn::GetStackOutput': expect.objectContaining({ StackName: APP, Region: 'us-east-1' }) });
+  });
+
+  test('puts the web ACL, the distribution and its alarm in us-east-1, the alarm to a topic of its own', () => {
+    const [acl] = resources(EDGE, 'AWS::WAFv2::WebACL');
+    expect(acl.Properties.Scope).toBe('CLOUDFRONT');
+    const [distribution] = resources(EDGE, 'AWS::CloudFront::Distribution');
+    expect(distribution.Properties.DistributionConfig.WebACLId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WebAcl/), 'Arn'] });
+    const [alarm] = resources(EDGE, 'AWS::CloudWatch::Alarm');
+    expect(alarm.Properties.MetricName).toBe('5xxErrorRate');
+    expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
+    expect(s.templates[EDGE].Outputs?.SiteDomainName).toBeDefined();
+  });
+
+  test('serves static assets from a bucket only CloudFront reads, uploaded under content-hashed names', () => {
+    const policy = resources(DATA, 'AWS::S3::BucketPolicy').find((p) => /^Assets/.test(p.Properties.Bucket.Ref))!;
+    expect(policy.Properties.PolicyDocument.Statement).toContainEqual(expect.objectContaining({
+      Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject',
+      Condition: { StringLike: { 'AWS:SourceArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':cloudfront::', { Ref: 'AWS::AccountId' }, ':distribution/*']] } } },
+    }));
+    const [upload] = resources(DATA, 'Custom::CDKBucketDeployment');
+    expect(upload.Properties).toMatchObject({ DestinationBucketKeyPrefix: 'static/', Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } });
+    const [distribution] = resources(EDGE, 'AWS::CloudFront::Distribution');
+    const s3Origin = distribution.Properties.DistributionConfig.Origins.find((o: any) => o.S3OriginConfig);
+    expect(s3Origin.OriginAccessControlId).toBeDefined();
+  });
+
+  test('keeps sessions and cached reads in Valkey and sends jobs to the queue that the workers consume', () => {
+    const app = JSON.stringify(s.templates[APP]);
+    for (const setting of ['CACHE_ENDPOINT', 'CACHE_SECRET_ARN', 'QUEUE_URL']) expect(app).toContain(`export ${setting}=`);
+    const [cache] = resources(DATA, 'AWS::ElastiCache::ReplicationGroup');
+    expect(cache).toMatchObject({ DeletionPolicy: 'Snapshot', Properties: { Engine: 'valkey', TransitEncryptionMode: 'required', MultiAZEnabled: true } });
+    const groups = resources(APP, 'AWS::AutoScaling::AutoScalingGroup');
+    expect(groups).toHaveLength(2);
+    s.template(APP).hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
+      TargetTrackingConfiguration: Match.objectLike({ CustomizedMetricSpecification: Match.objectLike({
+        Metrics: Match.arrayWith([Match.objectLike({ Expression: 'visible / MAX([workers, 1])' })]),
+      }) }),
+    });
+    const policies = JSON.stringify(resources(APP, 'AWS::IAM::Policy'));
+    expect(policies).toContain('sqs:SendMessage');
+    expect(policies).toContain('sqs:ReceiveMessage');
+  });
+
+  test('retires the stage-1 volume', () => {
+    expect(resourcesOfType(s.templates[DATA], 'AWS::EC2::Volume')).toEqual([]);
+  });
+});
+
+describe('stage 4 during the move to CloudFront (openOrigin=true)', () => {
+  test('keeps the load balancer open as at stage 3, with everything else of stage 4', () => {
+    process.env.CDK_VALIDATION = 'false';
+    const s = synthStage(4, { openOrigin: 'true' });
+    delete process.env.CDK_VALIDATION;
+    const rules = ingressRules(s.templates[NETWORK]).filter(({ group }) => /LoadBalancerSecurityGroup/.test(JSON.stringify(group)));
+    expect(rules.map(({ rule }) => [rule.CidrIp, rule.FromPort])).toEqual([['0.0.0.0/0', 80]]);
+    expect(resourcesOfType(s.templates[NETWORK], 'Custom::AWS')).toEqual([]);
+    s.template(APP).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+    s.template(EDGE).resourceCountIs('AWS::CloudFront::Distribution', 1);
+  });
+});
+
+describe('stage 4 in another region', () => {
+  test('replicates the origin-verify secret to us-east-1, where the edge stack stays', () => {
+    const s = synthStage(4, { region: 'eu-west-1' });
+    expect(s.violations).toEqual([]);
+    s.template(NETWORK).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Name: 'webapp/origin-verify', ReplicaRegions: [{ Region: 'us-east-1' }],
+    });
+    s.template(EDGE).hasResourceProperties('AWS::CloudFront::Distribution', Match.anyValue());
+    const [origin] = resourcesOfType(s.templates[EDGE], 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig.Origins
+      .filter((o: any) => o.CustomOriginConfig);
+    expect(origin.DomainName['Fn::GetStackOutput']).toMatchObject({ StackName: APP, Region: 'eu-west-1' });
   });
 });
 

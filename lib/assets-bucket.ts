@@ -1,0 +1,53 @@
+import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface AssetsBucketProps {
+  /** Bucket that receives this bucket's server access logs. */
+  readonly accessLogBucket: s3.IBucket;
+  /**
+   * ARN (wildcards allowed) of the CloudFront distributions that may read the objects through
+   * Origin Access Control.
+   * @default - every distribution of this account: the distribution lives in another stack (and
+   *   region), and naming it here would make this stack depend on it
+   */
+  readonly distributionArn?: string;
+  /**
+   * What happens to the bucket when it leaves the template.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The bucket of the site's static assets, served by CloudFront through Origin Access Control:
+ * public access blocked, SSE-S3 (OAC reads SSE-KMS only with a key policy for CloudFront), TLS
+ * required, server access logs; its policy lets only CloudFront distributions of
+ * `distributionArn` read objects. Asset names are content-hashed, so objects never change.
+ */
+export class AssetsBucket extends Construct {
+  public readonly bucket: s3.Bucket;
+
+  constructor(scope: Construct, id: string, props: AssetsBucketProps) {
+    super(scope, id);
+    this.bucket = new s3.Bucket(this, 'Resource', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: props.accessLogBucket,
+      serverAccessLogsPrefix: 's3-assets/',
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    this.bucket.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'CloudFrontOriginAccessControl',
+      principals: [new iam.ServicePrincipal('cloudfront.amazonaws.com')],
+      actions: ['s3:GetObject'],
+      resources: [this.bucket.arnForObjects('*')],
+      conditions: {
+        StringLike: { 'AWS:SourceArn': props.distributionArn ?? `arn:${Aws.PARTITION}:cloudfront::${Aws.ACCOUNT_ID}:distribution/*` },
+      },
+    }));
+  }
+}

@@ -1,0 +1,40 @@
+import { App, Duration } from 'aws-cdk-lib';
+import { GrowthConfig } from '../core/config';
+import { ORIGIN_VERIFY_HEADER } from '../lib/edge-distribution';
+import { CloudFrontPrefixList } from '../lib/cloudfront-prefix-list';
+import {
+  auroraDatabase, dashboard, edge, foundation, Foundation, jobQueue, keepPublishedOutput, moveUpAlarms, originVerifyValue, staticAssets,
+  valkeyCache, webTier, workerGroup,
+} from './components';
+
+/**
+ * Stage 4: Valkey takes sessions and cached reads off the database; CloudFront (with a WAF web
+ * ACL, in the us-east-1 edge stack) serves everything, static assets from S3; the load balancer
+ * admits only CloudFront (once `openOrigin` is off: see the runbook); an SQS queue and worker instances take slow work off the request path.
+ * The stage-1 volume, kept since stage 2, leaves with a final snapshot (docs/migrations/3-to-4.md).
+ */
+export function cacheCdnStage(app: App, config: GrowthConfig): Foundation {
+  const f = foundation(app, config, { natGateways: config.natGateways });
+  const db = auroraDatabase(f, { readers: 1 });
+  // Stage 3's move-up alarms in the app stack read the cluster's name; these no longer do.
+  keepPublishedOutput(f.data, db.cluster.clusterIdentifier);
+  const cache = valkeyCache(f);
+  const queue = jobQueue(f);
+  const headerValue = originVerifyValue(f);
+  const cloudFrontOnly = config.openOrigin ? undefined : {
+    prefixListId: new CloudFrontPrefixList(f.network, 'CloudFrontPrefixList').prefixListId,
+    headerName: ORIGIN_VERIFY_HEADER,
+    headerValue,
+  };
+  const web = webTier(f, { database: db, cache, queue, cloudFrontOnly });
+  workerGroup(f, { database: db, cache, queue });
+  const assets = staticAssets(f);
+  edge(f, { web, assets, originVerifyValue: headerValue });
+  const moveUp = moveUpAlarms(f, {
+    'availability': { metric: web.metricErrorRate(Duration.days(1)), threshold: 0.1, periods: 1 },
+    'cache-evictions': { metric: cache.metricEvictions(Duration.hours(1)), threshold: 1, periods: 3 },
+    'cache-hit-rate': { metric: cache.metricHitRate(Duration.hours(1)), threshold: 80, periods: 3, below: true },
+  });
+  dashboard(f, [...web.alarms, ...db.alarms, ...cache.alarms, ...queue.alarms, ...moveUp]);
+  return f;
+}
