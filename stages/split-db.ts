@@ -5,7 +5,7 @@ import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAl
 /**
  * Stage 2: PostgreSQL moves to Aurora in the isolated data subnets; the box runs only the app.
  * The stage-1 volume stays attached to the box as the source of the one-time copy into Aurora
- * (see docs/migrations/1-to-2.md); stage 3 retires it with a final snapshot.
+ * (see docs/migrations/1-to-2.md); stage 4 retires it with a final snapshot.
  */
 export function splitDbStage(app: App, config: GrowthConfig): Foundation {
   const f = foundation(app, config, { natGateways: 0 });

@@ -70,14 +70,15 @@ export function estimateCost(stage: number, templates: StageTemplates, region: s
   const add = (component: CostLine['component'], item: string, quantity: number, unit: string, unitPriceUsd: number, assumed = false) => {
     if (quantity > 0) lines.push({ component, item, quantity, unit, unitPriceUsd, monthlyUsd: cents(quantity * unitPriceUsd), assumed });
   };
-  const byId = new Map(Object.values(templates).flatMap((t) => Object.entries<any>(t.Resources ?? {})));
-  const ofType = (type: string) => [...byId.values()].filter((r) => r.Type === type);
+  // Logical IDs repeat across stacks (each stack of stage 4 on has its own alarm topic and key).
+  const all = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => ({ r, template: t })));
+  const ofType = (type: string) => all.filter(({ r }) => r.Type === type).map(({ r }) => r);
 
   for (const instance of ofType('AWS::EC2::Instance')) {
     instanceLines(add, prices, instance.Properties.InstanceType, 1, instance.Properties.Monitoring === true, rootGb(instance.Properties.BlockDeviceMappings));
   }
-  for (const group of ofType('AWS::AutoScaling::AutoScalingGroup')) {
-    const data = byId.get(group.Properties.LaunchTemplate.LaunchTemplateId.Ref).Properties.LaunchTemplateData;
+  for (const { r: group, template } of all.filter(({ r }) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')) {
+    const data = template.Resources[group.Properties.LaunchTemplate.LaunchTemplateId.Ref].Properties.LaunchTemplateData;
     instanceLines(add, prices, data.InstanceType, Number(group.Properties.MinSize), data.Monitoring?.Enabled === true, rootGb(data.BlockDeviceMappings));
   }
   for (const volume of ofType('AWS::EC2::Volume')) {

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Stack } from 'aws-cdk-lib';
 import { WebTier, WebTierProps } from '../../lib/web-tier';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
@@ -100,6 +101,49 @@ describe('WebTier', () => {
     https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
       Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })],
     });
+  });
+
+  describe('behind CloudFront', () => {
+    const only = { prefixListId: 'pl-3b927c52', headerName: 'X-Origin-Verify', headerValue: 'from-a-secret' };
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+
+    test('admits the prefix list on the one listener port and forwards only requests with the header', () => {
+      const cf = build(() => ({ cloudFrontOnly: only }));
+      const groups = cf.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('LbSg') } });
+      expect(Object.keys(groups)).toHaveLength(1);
+      expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
+      cf.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourcePrefixListId: 'pl-3b927c52', FromPort: 80, ToPort: 80 });
+      cf.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+      cf.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+        Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '403' }) }],
+      });
+      cf.hasResourceProperties('AWS::ElasticLoadBalancingV2::ListenerRule', {
+        Priority: 1,
+        Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Origin-Verify', Values: ['from-a-secret'] } }],
+      });
+    });
+
+    test('with a certificate, the HTTPS listener only, and no redirect open to the internet', () => {
+      const cf = build((stack) => ({ cloudFrontOnly: only, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }));
+      cf.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
+      cf.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
+      cf.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourcePrefixListId: 'pl-3b927c52', FromPort: 443 });
+    });
+  });
+
+  test('hands the instances the cache and the queue, with read on the token and send on the queue', () => {
+    const wired = build((stack) => ({
+      cache: { endpoint: 'cache.example:6380', authToken: new secretsmanager.Secret(stack, 'Token') },
+      queue: new sqs.Queue(stack, 'Queue'),
+    }));
+    const text = JSON.stringify(wired.toJSON());
+    expect(text).toContain("export CACHE_ENDPOINT='cache.example:6380'");
+    expect(text).toContain('export QUEUE_URL=');
+    const statements = Object.values(wired.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({ Action: expect.arrayContaining(['sqs:SendMessage']), Resource: { 'Fn::GetAtt': [expect.stringMatching(/^Queue/), 'Arn'] } }));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: expect.arrayContaining(['secretsmanager:GetSecretValue']), Resource: { Ref: expect.stringMatching(/^Token/) },
+    }));
   });
 
   test('errors when fewer than 2 instances are asked for', () => {

@@ -122,4 +122,10 @@ describe('estimateCost of the stage 4 and 5 components', () => {
     expect(line('Route 53 health checks')).toBe(1);
     expect(estimate.totalMonthlyUsd).toBe(103.28); // the above + data out 0.90 + logs 5.00 + 0.30
   });
+
+  test('counts resources with the same logical ID in different stacks once each', () => {
+    const key = { Type: 'AWS::KMS::Key', Properties: {} };
+    const twoStacks = estimateCost(4, { network: { Resources: { AlarmsKey: key } }, edge: { Resources: { AlarmsKey: key } } }, 'us-east-1', assumptions);
+    expect(twoStacks.lines.find((l) => l.item === 'KMS customer-managed keys')?.quantity).toBe(2);
+  });
 });
