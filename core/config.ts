@@ -39,6 +39,14 @@ export interface GrowthConfig {
   readonly originDomainName?: string;
   /** The site's own host name on CloudFront (stage 4 on), with `edgeCertificateArn`. */
   readonly domainName?: string;
+  /**
+   * Route 53 hosted zone for the failover records of stage 5 (`origin.<zone>` and one name per
+   * region), with `hostedZoneName`.
+   */
+  readonly hostedZoneId?: string;
+  readonly hostedZoneName?: string;
+  /** (stage 5, with `certificateArn`) ACM certificate in `secondaryRegion` for its load balancer. */
+  readonly secondaryCertificateArn?: string;
   /** ACM certificate in us-east-1 naming `domainName`, for CloudFront. */
   readonly edgeCertificateArn?: string;
   /**
@@ -94,7 +102,7 @@ export const DEFAULTS = {
 
 /** Every key `parseConfig` reads, for the README and the CLI's help. */
 export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'instanceType',
-  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'openOrigin', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
+  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
   'natGateways', 'logRetentionDays'] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -137,10 +145,26 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   }
 
   const certificateArn = certificate('certificateArn', text('certificateArn'), region, "the load balancer's region");
-  const cdn = stage.number >= 4;
   const originDomainName = hostName('originDomainName', text('originDomainName'));
-  if (cdn && certificateArn && !originDomainName) {
-    throw new ConfigError('originDomainName', '', 'with certificateArn from stage 4 on, the DNS name on that certificate that resolves to the load balancer (CloudFront connects to it over HTTPS)');
+  if (stage.number === 4 && certificateArn && !originDomainName) {
+    throw new ConfigError('originDomainName', '', 'with certificateArn at stage 4, the DNS name on that certificate that resolves to the load balancer (CloudFront connects to it over HTTPS)');
+  }
+  const zoneId = text('hostedZoneId');
+  const hostedZoneId = zoneId === undefined ? undefined
+    : matching('hostedZoneId', zoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone ID like Z0123456789ABCDEFGHIJ');
+  const hostedZoneName = hostName('hostedZoneName', text('hostedZoneName'));
+  if (Boolean(hostedZoneId) !== Boolean(hostedZoneName)) {
+    const [key, value] = hostedZoneName ? ['hostedZoneId', ''] : ['hostedZoneName', ''];
+    throw new ConfigError(key, value, 'set together: hostedZoneId and hostedZoneName name one Route 53 hosted zone');
+  }
+  const secondaryCertificateArn = certificate('secondaryCertificateArn', text('secondaryCertificateArn'), secondaryRegion, 'the secondary region');
+  if (stage.number >= 5 && certificateArn) {
+    if (!hostedZoneName) {
+      throw new ConfigError('hostedZoneName', '', 'with certificateArn at stage 5, the hosted zone whose origin names (origin-<region>.<zone>) the certificates carry');
+    }
+    if (!secondaryCertificateArn) {
+      throw new ConfigError('secondaryCertificateArn', '', `with certificateArn at stage 5, a certificate in "${secondaryRegion}" for the second load balancer`);
+    }
   }
   const domainName = hostName('domainName', text('domainName'));
   const edgeCertificateArn = certificate('edgeCertificateArn', text('edgeCertificateArn'), 'us-east-1', "CloudFront's region");
@@ -162,7 +186,9 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const minCapacity = integer('minCapacity', required('minCapacity'), 2, 100);
   const maxCapacity = integer('maxCapacity', required('maxCapacity'), minCapacity, 100);
 
-  const dbMinCapacity = acu('dbMinCapacity', required('dbMinCapacity'), 0);
+  // A global database (stage 5) cannot pause: its clusters need at least 0.5 ACU.
+  const global = stage.number >= 5;
+  const dbMinCapacity = acu('dbMinCapacity', text('dbMinCapacity', global ? '0.5' : String(DEFAULTS.dbMinCapacity))!, global ? 0.5 : 0);
   const dbMaxCapacity = acu('dbMaxCapacity', required('dbMaxCapacity'), Math.max(1, dbMinCapacity));
 
   const natGateways = integer('natGateways', required('natGateways'), 1, 2);
@@ -173,6 +199,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
 
   return {
     stage, appName, region, secondaryRegion, vpcCidr, instanceType, certificateArn, originDomainName, domainName,
+    hostedZoneId, hostedZoneName, secondaryCertificateArn,
     edgeCertificateArn, openOrigin, alarmEmail,
     minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays,
   };

@@ -7,6 +7,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
 
+/** The engine version of every cluster; a global database's secondary must run the same. */
+export const AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_16_6;
+
 export interface AuroraDatabaseProps {
   /** VPC of the cluster. */
   readonly vpc: ec2.IVpc;
@@ -83,7 +86,7 @@ export class AuroraDatabase extends Construct {
     if (!Number.isInteger(readers) || readers < 0 || readers > 15) {
       throw new Error(`AuroraDatabase readers must be an integer from 0 to 15, got ${readers}`);
     }
-    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_6 });
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_POSTGRES_VERSION });
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine,
       description: 'Requires TLS for every connection',

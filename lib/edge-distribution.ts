@@ -49,11 +49,33 @@ export interface EdgeDistributionProps {
    */
   readonly originProtocol?: cloudfront.OriginProtocolPolicy;
   /**
+   * A second region (stage 5): reads fail over to its load balancer per request, writes follow
+   * `writeDomainName`.
+   * @default - one origin for every method
+   */
+  readonly failover?: EdgeFailover;
+  /**
    * Topic notified when the 5xx error rate rises. CloudFront metrics exist only in us-east-1,
    * so the alarm needs a us-east-1 stack and topic.
    * @default - no alarm
    */
   readonly alarmTopic?: sns.ITopic;
+}
+
+/** How a distribution spreads over two regions. */
+export interface EdgeFailover {
+  /** DNS name of the second region's load balancer (a name on its certificate with HTTPS). */
+  readonly domainName: string;
+  /**
+   * Path patterns of requests that write (POST, PUT, PATCH, DELETE). CloudFront origin groups
+   * carry only GET, HEAD and OPTIONS, so these paths go to `writeDomainName` instead.
+   */
+  readonly writePaths: string[];
+  /**
+   * Origin of the write paths: typically a Route 53 failover name over both load balancers.
+   * @default - the primary origin
+   */
+  readonly writeDomainName?: string;
 }
 
 /**
@@ -75,23 +97,41 @@ export class EdgeDistribution extends Construct {
     if (protocolPolicy !== cloudfront.OriginProtocolPolicy.HTTP_ONLY && !props.originDomainName) {
       throw new Error('EdgeDistribution needs originDomainName for an HTTPS origin: CloudFront verifies the load balancer certificate against it');
     }
-    const dynamic = new origins.HttpOrigin(props.originDomainName ?? props.loadBalancer.loadBalancerDnsName, {
+    const origin = (domainName: string) => new origins.HttpOrigin(domainName, {
       protocolPolicy,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyValue },
       readTimeout: Duration.seconds(30),
     });
+    const dynamic = origin(props.originDomainName ?? props.loadBalancer.loadBalancerDnsName);
+    const uncached = {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: true,
+    };
+    const writeBehaviors: Record<string, cloudfront.BehaviorOptions> = {};
+    let defaultBehavior: cloudfront.BehaviorOptions = { origin: dynamic, allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL, ...uncached };
+    if (props.failover) {
+      defaultBehavior = {
+        origin: new origins.OriginGroup({
+          primaryOrigin: dynamic,
+          fallbackOrigin: origin(props.failover.domainName),
+          fallbackStatusCodes: [500, 502, 503, 504],
+        }),
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD_OPTIONS,
+        ...uncached,
+      };
+      const writes = props.failover.writeDomainName ? origin(props.failover.writeDomainName) : dynamic;
+      for (const path of props.failover.writePaths) {
+        writeBehaviors[path] = { origin: writes, allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL, ...uncached };
+      }
+    }
     this.distribution = new cloudfront.Distribution(this, 'Resource', {
       comment: 'Site: dynamic paths from the load balancer, /static/* from S3',
-      defaultBehavior: {
-        origin: dynamic,
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        compress: true,
-      },
+      defaultBehavior,
       additionalBehaviors: {
+        ...writeBehaviors,
         '/static/*': {
           origin: origins.S3BucketOrigin.withOriginAccessControl(props.assetsBucket),
           viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,

@@ -1,16 +1,15 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { ORIGIN_VERIFY_HEADER } from '../lib/edge-distribution';
-import { CloudFrontPrefixList } from '../lib/cloudfront-prefix-list';
 import {
-  auroraDatabase, dashboard, edge, foundation, Foundation, jobQueue, keepPublishedOutput, moveUpAlarms, originVerifyValue, staticAssets,
-  valkeyCache, webTier, workerGroup,
+  appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, jobQueue, keepPublishedOutput,
+  moveUpAlarms, originVerifyValue, staticAssets, valkeyCache,
 } from './components';
 
 /**
  * Stage 4: Valkey takes sessions and cached reads off the database; CloudFront (with a WAF web
  * ACL, in the us-east-1 edge stack) serves everything, static assets from S3; the load balancer
- * admits only CloudFront (once `openOrigin` is off: see the runbook); an SQS queue and worker instances take slow work off the request path.
+ * admits only CloudFront (once `openOrigin` is off: see the runbook); an SQS queue and worker
+ * instances take slow work off the request path.
  * The stage-1 volume, kept since stage 2, leaves with a final snapshot (docs/migrations/3-to-4.md).
  */
 export function cacheCdnStage(app: App, config: GrowthConfig): Foundation {
@@ -21,13 +20,7 @@ export function cacheCdnStage(app: App, config: GrowthConfig): Foundation {
   const cache = valkeyCache(f);
   const queue = jobQueue(f);
   const headerValue = originVerifyValue(f);
-  const cloudFrontOnly = config.openOrigin ? undefined : {
-    prefixListId: new CloudFrontPrefixList(f.network, 'CloudFrontPrefixList').prefixListId,
-    headerName: ORIGIN_VERIFY_HEADER,
-    headerValue,
-  };
-  const web = webTier(f, { database: db, cache, queue, cloudFrontOnly });
-  workerGroup(f, { database: db, cache, queue });
+  const web = appTierBehindCloudFront(f, { database: databaseAccess(db), cache, queue, headerValue });
   const assets = staticAssets(f);
   edge(f, { web, assets, originVerifyValue: headerValue });
   const moveUp = moveUpAlarms(f, {

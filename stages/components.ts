@@ -3,6 +3,7 @@
  * through these functions, so an ID is written once and cannot drift between stages. Logical IDs
  * and stack names are a public contract: an upgrade that changed one would replace what it holds.
  */
+import * as cdk from 'aws-cdk-lib';
 import { App, CfnOutput, Duration, RemovalPolicy, SecretValue, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -10,6 +11,8 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -20,10 +23,13 @@ import { Construct } from 'constructs';
 import { AccessLogBucket } from '../lib/access-log-bucket';
 import { AlarmTopic } from '../lib/alarm-topic';
 import { AssetsBucket } from '../lib/assets-bucket';
-import { AuroraDatabase } from '../lib/aurora-database';
+import { AURORA_POSTGRES_VERSION, AuroraDatabase } from '../lib/aurora-database';
+import { AuroraSecondaryCluster } from '../lib/aurora-secondary-cluster';
 import { DatabaseConnection } from '../lib/boot/user-data';
 import { DataVolume } from '../lib/data-volume';
-import { EdgeDistribution, ORIGIN_VERIFY_HEADER } from '../lib/edge-distribution';
+import { EdgeDistribution, EdgeFailover, ORIGIN_VERIFY_HEADER } from '../lib/edge-distribution';
+import { FailoverDns, FailoverRegion } from '../lib/failover-dns';
+import { CloudFrontPrefixList } from '../lib/cloudfront-prefix-list';
 import { EdgeWebAcl } from '../lib/edge-web-acl';
 import { JobQueue } from '../lib/job-queue';
 import { Network } from '../lib/network';
@@ -44,6 +50,8 @@ const DESCRIPTIONS: Record<StackRole, string> = {
 /** What every stage has: the three stacks, the VPC, the alarm topic and the app's security group. */
 export interface Foundation {
   readonly config: GrowthConfig;
+  /** The region of the three stacks: `config.region`, or stage 5's second region. */
+  readonly region: string;
   readonly network: Stack;
   readonly data: Stack;
   readonly app: Stack;
@@ -61,10 +69,15 @@ export interface Foundation {
 export interface FoundationOptions {
   /** NAT gateways for the app tier; 0 until the app leaves the public subnet (stage 3). */
   readonly natGateways: number;
+  /**
+   * The second region of stage 5, whose stacks are named `<appName>-<role>-<region>`.
+   * @default - the primary region, `config.region`
+   */
+  readonly secondaryRegion?: string;
 }
 
-function growthStack(app: App, config: GrowthConfig, role: StackRole, region: string, terminationProtection: boolean): Stack {
-  const name = stackName(config.appName, role);
+function growthStack(app: App, config: GrowthConfig, role: StackRole, region: string, terminationProtection: boolean, secondary = false): Stack {
+  const name = stackName(config.appName, role, secondary ? region : undefined);
   return new Stack(app, name, {
     stackName: name,
     env: { region },
@@ -74,9 +87,11 @@ function growthStack(app: App, config: GrowthConfig, role: StackRole, region: st
 }
 
 export function foundation(app: App, config: GrowthConfig, options: FoundationOptions): Foundation {
-  const network = growthStack(app, config, 'network', config.region, true);
-  const data = growthStack(app, config, 'data', config.region, true);
-  const appStack = growthStack(app, config, 'app', config.region, false);
+  const region = options.secondaryRegion ?? config.region;
+  const secondary = options.secondaryRegion !== undefined;
+  const network = growthStack(app, config, 'network', region, true, secondary);
+  const data = growthStack(app, config, 'data', region, true, secondary);
+  const appStack = growthStack(app, config, 'app', region, false, secondary);
   data.addStackDependency(network);
   appStack.addStackDependency(data);
 
@@ -95,6 +110,7 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
   });
   return {
     config,
+    region,
     network,
     data,
     app: appStack,
@@ -102,7 +118,7 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
     alarmTopic: new AlarmTopic(network, 'Alarms', { email: config.alarmEmail }),
     appSecurityGroup,
     logRetention,
-    stageLabel: `${config.stage.number} ${config.stage.name}`,
+    stageLabel: `${config.stage.number} ${config.stage.name}${secondary ? ` (${region})` : ''}`,
   };
 }
 
@@ -167,8 +183,19 @@ export function singleBox(f: Foundation, options: SingleBoxOptions): SingleBox {
   });
 }
 
+/** What the app tier needs of a region's database: how to connect, and whom to admit. */
+export interface DatabaseAccess {
+  readonly connection: DatabaseConnection;
+  readonly connections: ec2.Connections;
+}
+
+/** The access to the primary region's cluster. */
+export function databaseAccess(db: AuroraDatabase): DatabaseAccess {
+  return { connection: { secret: db.cluster.secret!, readerHost: db.readerHost }, connections: db.connections };
+}
+
 export interface WebTierOptions {
-  readonly database: AuroraDatabase;
+  readonly database: DatabaseAccess;
   readonly cache?: ValkeyCache;
   readonly queue?: JobQueue;
   readonly cloudFrontOnly?: CloudFrontOnly;
@@ -202,7 +229,7 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
     port: APP_PORT,
     app: referenceApp(),
     instanceType: new ec2.InstanceType(f.config.instanceType),
-    database: { secret: options.database.cluster.secret!, readerHost: options.database.readerHost },
+    database: options.database.connection,
     cache: options.cache && { endpoint: options.cache.primaryEndpoint, authToken: options.cache.authToken },
     queue: options.queue?.queue,
     cloudFrontOnly: options.cloudFrontOnly,
@@ -214,6 +241,30 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
     stageLabel: f.stageLabel,
     logRetention: f.logRetention,
   });
+}
+
+export interface BehindCloudFrontOptions {
+  readonly database: DatabaseAccess;
+  readonly cache: ValkeyCache;
+  readonly queue: JobQueue;
+  /** The origin-verify header's value (see `originVerifyValue`). */
+  readonly headerValue: string;
+}
+
+/**
+ * A region's app tier from stage 4: the web tier with the cache and the queue, admitting only
+ * CloudFront (unless `openOrigin`: see runbook 3-to-4), and the workers.
+ */
+export function appTierBehindCloudFront(f: Foundation, options: BehindCloudFrontOptions): WebTier {
+  const cloudFrontOnly = f.config.openOrigin ? undefined : {
+    prefixListId: new CloudFrontPrefixList(f.network, 'CloudFrontPrefixList').prefixListId,
+    headerName: ORIGIN_VERIFY_HEADER,
+    headerValue: options.headerValue,
+  };
+  const { database, cache, queue } = options;
+  const web = webTier(f, { database, cache, queue, cloudFrontOnly });
+  workerGroup(f, { database, cache, queue });
+  return web;
 }
 
 /** Valkey in the data subnets, for sessions and cached reads (stage 4 on). */
@@ -234,7 +285,7 @@ export function jobQueue(f: Foundation): JobQueue {
 }
 
 export interface WorkerOptions {
-  readonly database: AuroraDatabase;
+  readonly database: DatabaseAccess;
   readonly cache: ValkeyCache;
   readonly queue: JobQueue;
 }
@@ -253,7 +304,7 @@ export function workerGroup(f: Foundation, options: WorkerOptions): WorkerGroup 
     subnets: { subnetGroupName: 'App' },
     securityGroup,
     queue: options.queue.queue,
-    database: { secret: options.database.cluster.secret!, readerHost: options.database.readerHost },
+    database: options.database.connection,
     cache: { endpoint: options.cache.primaryEndpoint, authToken: options.cache.authToken },
     app: referenceApp(),
     port: APP_PORT,
@@ -269,19 +320,80 @@ export function workerGroup(f: Foundation, options: WorkerOptions): WorkerGroup 
  * network stack (deployed first) and replicated to us-east-1, where the edge stack reads it.
  * Both stacks resolve it by name at deploy time, so neither depends on the other for it.
  */
-export function originVerifyValue(f: Foundation): string {
+export function originVerifyValue(f: Foundation, otherRegions: string[] = []): string {
   const secretName = `${f.config.appName}/origin-verify`;
   const secret = new secretsmanager.Secret(f.network, 'OriginVerifySecret', {
     secretName,
     description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends and the load balancer requires`,
     generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    replicaRegions: f.config.region === EDGE_REGION ? undefined : [{ region: EDGE_REGION }],
+    replicaRegions: replicaRegions(f, [EDGE_REGION, ...otherRegions]),
   });
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
     reason: 'the load balancer rule and the distribution read the value only when their stacks deploy; rotate it with the runbook (new value, deploy both stacks)',
   });
   return SecretValue.secretsManager(secretName).unsafeUnwrap();
+}
+
+/** `regions` other than the foundation's own, as secret replica regions. */
+function replicaRegions(f: Foundation, regions: string[]): secretsmanager.ReplicaRegion[] | undefined {
+  const others = [...new Set(regions)].filter((r) => r !== f.region);
+  return others.length ? others.map((region) => ({ region })) : undefined;
+}
+
+/**
+ * Stage 5: the stage-2 cluster becomes the primary of a global database (not replaced: the global
+ * cluster is created from it), and its secret is replicated to the second region.
+ */
+export function globalDatabase(f: Foundation, db: AuroraDatabase, secondaryRegion: string): rds.CfnGlobalCluster {
+  // The cluster's `secret` is its attachment; the generated secret itself is the child 'Secret'.
+  const secret = db.cluster.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret;
+  secret.replicaRegions = replicaRegions(f, [secondaryRegion]);
+  const global = new rds.CfnGlobalCluster(f.data, 'GlobalDatabase', {
+    globalClusterIdentifier: globalClusterId(f.config),
+    sourceDbClusterIdentifier: db.cluster.clusterArn,
+    deletionProtection: true,
+  });
+  // Leaving the template (a downgrade) must not try to delete it under its member clusters.
+  global.applyRemovalPolicy(RemovalPolicy.RETAIN);
+  return global;
+}
+
+function globalClusterId(config: GrowthConfig): string {
+  return `${config.appName}-global`;
+}
+
+/**
+ * The second region's cluster of the global database, reached through the primary's replicated
+ * secret and this region's endpoints. Its data stack deploys after the primary's, which creates
+ * the global database.
+ */
+export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primaryFoundation: Foundation): DatabaseAccess {
+  f.data.addStackDependency(primaryFoundation.data);
+  const db = new AuroraSecondaryCluster(f.data, 'Database', {
+    vpc: f.vpc,
+    subnets: { subnetGroupName: 'Data' },
+    globalClusterIdentifier: globalClusterId(f.config),
+    clusterIdentifier: `${f.config.appName}-${f.region}`,
+    engineVersion: AURORA_POSTGRES_VERSION,
+    port: DATABASE_PORT,
+    minCapacity: f.config.dbMinCapacity,
+    maxCapacity: f.config.dbMaxCapacity,
+    alarmTopic: f.alarmTopic.topic,
+    logRetention: f.logRetention,
+  });
+  db.connections.allowFrom(f.appSecurityGroup, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the app');
+  // The replica keeps the primary secret's name and ARN but for the region.
+  const arn = cdk.Fn.split(':', primary.cluster.secret!.secretArn, 7);
+  const replicaArn = cdk.Fn.join(':', [arn[0], arn[1], arn[2], f.region, arn[4], arn[5], arn[6]]);
+  return {
+    connection: {
+      secret: secretsmanager.Secret.fromSecretCompleteArn(f.app, 'DatabaseSecret', replicaArn),
+      host: db.endpoint,
+      readerHost: db.readerEndpoint,
+    },
+    connections: db.connections,
+  };
 }
 
 /**
@@ -302,7 +414,7 @@ export function staticAssets(f: Foundation): s3.Bucket {
   });
   const bucketArn = `<${f.data.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)}.Arn>`;
   const wildcards = ['Action::s3:GetBucket*', 'Action::s3:GetObject*', 'Action::s3:List*', 'Action::s3:Abort*', 'Action::s3:DeleteObject*',
-    `Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${f.config.region}/*`, `Resource::${bucketArn}/*`];
+    `Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-${f.region}/*`, `Resource::${bucketArn}/*`];
   Validations.of(upload.handlerRole.node.scope!).acknowledge(
     {
       id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
@@ -321,6 +433,69 @@ export interface EdgeOptions {
   readonly web: WebTier;
   readonly assets: s3.IBucket;
   readonly originVerifyValue: string;
+  /** Stage 5: the second region, its web tier the failover origin. */
+  readonly secondary?: { readonly foundation: Foundation; readonly web: WebTier };
+}
+
+/**
+ * Paths of the reference app's requests that write (`POST /jobs`): CloudFront origin groups carry
+ * only GET, HEAD and OPTIONS, so at stage 5 these go to the Route 53 failover name instead.
+ */
+export const WRITE_PATHS = ['/jobs'];
+
+/** Name of the alarm that says whether a region's web tier serves (read by Route 53 at stage 5). */
+function servingAlarmName(f: Foundation): string {
+  return `${f.config.appName}-${f.region}-serving`;
+}
+
+/**
+ * The alarm Route 53's health check of the region reads: no healthy target for 2 minutes, or no
+ * data at all (the region stopped reporting).
+ */
+export function servingAlarm(f: Foundation, web: WebTier): cloudwatch.Alarm {
+  const alarm = new cloudwatch.Alarm(f.app, 'ServingAlarm', {
+    alarmName: servingAlarmName(f),
+    alarmDescription: `No healthy app instance in ${f.region} for 2 minutes: Route 53 fails the origin over to the other region`,
+    metric: web.targetGroup.metrics.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' }),
+    threshold: 1,
+    evaluationPeriods: 2,
+    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+  });
+  alarm.addAlarmAction(new actions.SnsAction(f.alarmTopic.topic));
+  alarm.addOkAction(new actions.SnsAction(f.alarmTopic.topic));
+  return alarm;
+}
+
+function failoverRegion(f: Foundation, web: WebTier): FailoverRegion {
+  return {
+    region: f.region,
+    loadBalancerDnsName: web.loadBalancer.loadBalancerDnsName,
+    loadBalancerHostedZoneId: web.loadBalancer.loadBalancerCanonicalHostedZoneId,
+    healthAlarmName: servingAlarmName(f),
+  };
+}
+
+/**
+ * Stage 5's origins: without a hosted zone, the two load balancers' own names (reads fail over,
+ * writes stay on the primary); with one, names in the zone (`origin-<region>.<zone>`, which the
+ * load balancers' certificates can carry) and the failover name `origin.<zone>` for writes.
+ */
+function failoverOrigins(stack: Stack, f: Foundation, web: WebTier, secondary: NonNullable<EdgeOptions['secondary']>) {
+  const { hostedZoneId, hostedZoneName } = f.config;
+  if (!hostedZoneId || !hostedZoneName) {
+    return { primary: undefined, failover: { domainName: secondary.web.loadBalancer.loadBalancerDnsName, writePaths: WRITE_PATHS } };
+  }
+  const dns = new FailoverDns(stack, 'OriginDns', {
+    zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: hostedZoneName }),
+    recordName: 'origin',
+    primary: failoverRegion(f, web),
+    secondary: failoverRegion(secondary.foundation, secondary.web),
+  });
+  return {
+    primary: dns.regionNames[f.region],
+    failover: { domainName: dns.regionNames[secondary.foundation.region], writePaths: WRITE_PATHS, writeDomainName: dns.failoverName },
+  };
 }
 
 /**
@@ -332,12 +507,18 @@ export function edge(f: Foundation, options: EdgeOptions): EdgeDistribution {
   const stack = growthStack(f.app.node.root as App, f.config, 'edge', EDGE_REGION, true);
   stack.addStackDependency(f.app);
   const { config } = f;
+  let origins: { primary?: string; failover?: EdgeFailover } = { primary: config.originDomainName };
+  if (options.secondary) {
+    stack.addStackDependency(options.secondary.foundation.app);
+    origins = failoverOrigins(stack, f, options.web, options.secondary);
+  }
   const topic = new AlarmTopic(stack, 'Alarms', { email: config.alarmEmail });
   const webAcl = new EdgeWebAcl(stack, 'WebAcl');
   const logs = new AccessLogBucket(stack, 'AccessLogs', { objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED });
   const site = new EdgeDistribution(stack, 'Site', {
     loadBalancer: options.web.loadBalancer,
-    originDomainName: config.originDomainName,
+    originDomainName: origins.primary,
+    failover: origins.failover,
     originProtocol: config.certificateArn ? cloudfront.OriginProtocolPolicy.HTTPS_ONLY : undefined,
     originVerifyValue: options.originVerifyValue,
     assetsBucket: s3.Bucket.fromBucketAttributes(stack, 'AssetsBucket', {
@@ -431,5 +612,5 @@ export function sustainedInstanceCpu(box: SingleBox): CeilingSignal {
 
 /** The dashboard of every alarm the stage has. */
 export function dashboard(f: Foundation, alarms: cloudwatch.Alarm[]): StageDashboard {
-  return new StageDashboard(f.app, 'Dashboard', { alarms, dashboardName: `${f.config.appName}-${f.config.region}` });
+  return new StageDashboard(f.app, 'Dashboard', { alarms, dashboardName: `${f.config.appName}-${f.region}` });
 }

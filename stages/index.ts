@@ -6,13 +6,14 @@ import { singleBoxStage } from './single-box';
 import { splitDbStage } from './split-db';
 import { loadBalancedStage } from './load-balanced';
 import { cacheCdnStage } from './cache-cdn';
+import { multiRegionStage } from './multi-region';
 
 const BUILDERS: Record<StageNumber, ((app: App, config: GrowthConfig) => Foundation) | undefined> = {
   1: singleBoxStage,
   2: splitDbStage,
   3: loadBalancedStage,
   4: cacheCdnStage,
-  5: undefined,
+  5: multiRegionStage,
 };
 
 /** Stage numbers that can be built, in ladder order. */

@@ -1,6 +1,6 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, keepPublishedOutput, moveUpAlarms, webTier } from './components';
+import { auroraDatabase, dashboard, databaseAccess, dataVolume, foundation, Foundation, keepPublishedOutput, moveUpAlarms, webTier } from './components';
 
 /**
  * Stage 3: an Application Load Balancer and an Auto Scaling group over both AZs replace the box;
@@ -13,7 +13,7 @@ export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
   const volume = dataVolume(f);
   keepPublishedOutput(f.data, volume.volume.volumeId);
   const db = auroraDatabase(f, { readers: 1 });
-  const web = webTier(f, { database: db });
+  const web = webTier(f, { database: databaseAccess(db) });
   const hours = { period: Duration.hours(1) };
   const moveUp = moveUpAlarms(f, {
     'db-cpu': { metric: db.cluster.metricCPUUtilization({ statistic: 'Average', ...hours }), threshold: 60, periods: 3 },

@@ -3,6 +3,7 @@
  * who reaches what, grouped by region, VPC and subnet tier. Mermaid (`flowchart`) or Graphviz dot.
  */
 import { findKey } from '../core/template-query';
+import { DEFAULTS } from '../core/config';
 import { StageNumber } from '../core/stages';
 import { projectContext, StageTemplates, synthesizeStage, SynthOptions } from './synth-cache';
 
@@ -14,6 +15,8 @@ interface Node {
   readonly label: string;
   readonly place: Place;
   readonly shape: 'box' | 'database' | 'stadium';
+  /** The region of a node inside one; none for users, CDN and DNS. */
+  readonly region?: string;
 }
 
 interface Edge {
@@ -23,7 +26,8 @@ interface Edge {
 }
 
 export interface Diagram {
-  readonly region: string;
+  /** The regions, primary first. */
+  readonly regions: string[];
   readonly nodes: Node[];
   readonly edges: Edge[];
 }
@@ -50,13 +54,63 @@ export function updateReadmeDiagrams(readme: string, diagrams: Record<number, st
   return text;
 }
 
-/** Reads the components and their wiring out of the templates. */
-export function buildDiagram(templates: StageTemplates, region: string): Diagram {
-  const resources = Object.values(templates).flatMap((t) => Object.entries<any>(t.Resources ?? {}));
-  const byId = new Map(resources);
-  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+/**
+ * Reads the components and their wiring out of the templates: the primary region's stacks, stage
+ * 5's second region (stacks named `-<secondaryRegion>`, node IDs prefixed `r2_`), and CloudFront,
+ * WAF and Route 53, drawn outside the regions.
+ */
+export function buildDiagram(templates: StageTemplates, region: string, secondaryRegion?: string): Diagram {
+  const names = Object.keys(templates);
+  const isSecondary = (name: string) => secondaryRegion !== undefined && name.endsWith(`-${secondaryRegion}`);
+  const entries = (pick: (name: string) => boolean) => names.filter(pick).flatMap((n) => Object.entries<any>(templates[n].Resources ?? {}));
+  // CloudFront, WAF and Route 53 are global wherever their stack is (the edge stack, us-east-1).
+  const global = entries(() => true);
   const nodes: Node[] = [{ id: 'users', label: 'Users', place: 'internet', shape: 'stadium' }];
   const edges: Edge[] = [];
+  const cdn = global.some(([, r]) => r.Type === 'AWS::CloudFront::Distribution');
+  const dns = global.some(([, r]) => r.Type === 'AWS::Route53::RecordSet' && r.Properties.Failover);
+  if (cdn) {
+    const waf = global.some(([, r]) => r.Type === 'AWS::WAFv2::WebACL');
+    nodes.push({ id: 'cdn', label: waf ? 'CloudFront + WAF web ACL' : 'CloudFront', place: 'internet', shape: 'box' });
+    edges.push({ from: 'users', to: 'cdn', label: 'HTTPS' });
+  }
+  if (dns) {
+    nodes.push({ id: 'dns', label: 'Route 53: origin failover record, a health check per region', place: 'internet', shape: 'box' });
+    edges.push({ from: 'cdn', to: 'dns', label: 'writes' });
+  }
+  const secondary = names.some(isSecondary);
+  const parts = [regionalPart(entries((n) => !isSecondary(n)), region, '', { cdn, dns, assets: cdn, failover: secondary })];
+  if (secondary) parts.push(regionalPart(entries(isSecondary), secondaryRegion!, 'r2_', { cdn, dns, assets: false, failover: true }));
+  for (const part of parts) {
+    nodes.push(...part.nodes);
+    edges.push(...part.edges);
+  }
+  if (secondary && nodes.some((n) => n.id === 'r2_db0')) edges.push({ from: 'db0', to: 'r2_db0', label: 'global database replication' });
+  return { regions: secondary ? [region, secondaryRegion!] : [region], nodes, edges };
+}
+
+interface RegionalOptions {
+  /** CloudFront sends dynamic paths to the load balancer. */
+  readonly cdn: boolean;
+  /** Route 53 sends writes to the load balancer. */
+  readonly dns: boolean;
+  /** The static assets' bucket is here. */
+  readonly assets: boolean;
+  /** Two regions: CloudFront reads fail over between them. */
+  readonly failover: boolean;
+}
+
+/** One region's nodes and edges, IDs prefixed with `p`. */
+function regionalPart(resources: Array<[string, any]>, region: string, p: string, options: RegionalOptions) {
+  const byId = new Map(resources);
+  const ofType = (type: string) => resources.filter(([, r]) => r.Type === type);
+  const nodes: Node[] = [];
+  const edges: Edge[] = [];
+  const add = (id: string, label: string, place: Place, shape: Node['shape'] = 'box') => nodes.push({ id: p + id, label, place, shape, region });
+  const edge = (from: string, to: string, label?: string) => {
+    const id = (x: string) => (['users', 'cdn', 'dns'].includes(x) ? x : p + x);
+    edges.push(label ? { from: id(from), to: id(to), label } : { from: id(from), to: id(to) });
+  };
 
   const instances = ofType('AWS::EC2::Instance');
   const groups = ofType('AWS::AutoScaling::AutoScalingGroup');
@@ -64,78 +118,87 @@ export function buildDiagram(templates: StageTemplates, region: string): Diagram
   const clusters = ofType('AWS::RDS::DBCluster');
   const volumes = ofType('AWS::EC2::Volume');
   const natGateways = ofType('AWS::EC2::NatGateway');
-  const distributions = ofType('AWS::CloudFront::Distribution');
   const compute: string[] = [];
   const web: string[] = [];
 
-  if (distributions.length) {
-    const waf = ofType('AWS::WAFv2::WebACL').length > 0;
-    nodes.push({ id: 'cdn', label: waf ? 'CloudFront + WAF web ACL' : 'CloudFront', place: 'internet', shape: 'box' });
-    nodes.push({ id: 'assets', label: 'S3: static assets', place: 'region', shape: 'box' });
-    edges.push({ from: 'users', to: 'cdn', label: 'HTTPS' }, { from: 'cdn', to: 'assets', label: '/static/*' });
+  if (options.assets) {
+    add('assets', 'S3: static assets', 'region');
+    edge('cdn', 'assets', '/static/*');
   }
   for (const [id, lb] of loadBalancers) {
-    nodes.push({ id: 'alb', label: `Application Load Balancer (${listenerSummary(resources, id)})`, place: tierOf(lb.Properties.Subnets), shape: 'box' });
-    edges.push(distributions.length ? { from: 'cdn', to: 'alb', label: 'dynamic paths' } : { from: 'users', to: 'alb', label: 'HTTP(S)' });
+    add('alb', `Application Load Balancer (${listenerSummary(resources, id)})`, tierOf(lb.Properties.Subnets));
+    if (!options.cdn) edge('users', 'alb', 'HTTP(S)');
+    else if (!options.failover) edge('cdn', 'alb', 'dynamic paths');
+    else edge('cdn', 'alb', p ? 'reads, on failover' : 'reads, first');
+    if (options.dns) edge('dns', 'alb', p ? 'writes, when the primary is unhealthy' : 'writes');
   }
   for (const [, group] of groups) {
-    const p = group.Properties;
-    const userData = JSON.stringify(byId.get(p.LaunchTemplate?.LaunchTemplateId?.Ref)?.Properties ?? {});
+    const props = group.Properties;
+    const userData = JSON.stringify(byId.get(props.LaunchTemplate?.LaunchTemplateId?.Ref)?.Properties ?? {});
     if (/APP_START='[^']* worker'/.test(userData)) {
-      nodes.push({ id: 'workers', label: `Auto Scaling group: workers, ${p.MinSize}-${p.MaxSize}, scaled on queue backlog`, place: tierOf(p.VPCZoneIdentifier), shape: 'box' });
+      add('workers', `Auto Scaling group: workers, ${props.MinSize}-${props.MaxSize}, scaled on queue backlog`, tierOf(props.VPCZoneIdentifier));
       compute.push('workers');
       continue;
     }
-    nodes.push({ id: 'asg', label: `Auto Scaling group: app instances, ${p.MinSize}-${p.MaxSize} over 2 AZs`, place: tierOf(p.VPCZoneIdentifier), shape: 'box' });
-    edges.push({ from: 'alb', to: 'asg', label: 'port 80, /health' });
+    add('asg', `Auto Scaling group: app instances, ${props.MinSize}-${props.MaxSize} over 2 AZs`, tierOf(props.VPCZoneIdentifier));
+    edge('alb', 'asg', 'port 80, /health');
     compute.push('asg');
     web.push('asg');
   }
   for (const [id, instance] of instances) {
     const local = JSON.stringify(instance.Properties.UserData).includes("DB_MODE='local'");
-    nodes.push({ id: 'box', label: local ? 'EC2 instance: app + PostgreSQL' : 'EC2 instance: app', place: tierOf(instance.Properties.SubnetId), shape: 'box' });
+    add('box', local ? 'EC2 instance: app + PostgreSQL' : 'EC2 instance: app', tierOf(instance.Properties.SubnetId));
     const eip = ofType('AWS::EC2::EIPAssociation').find(([, a]) => a.Properties.InstanceId?.Ref === id);
     if (eip) {
-      nodes.push({ id: 'eip', label: 'Elastic IP', place: 'Public', shape: 'box' });
-      edges.push({ from: 'users', to: 'eip', label: 'HTTP(S)' }, { from: 'eip', to: 'box' });
+      add('eip', 'Elastic IP', 'Public');
+      edge('users', 'eip', 'HTTP(S)');
+      edge('eip', 'box');
     }
-    if (local && volumes.length) edges.push({ from: 'box', to: 'volume', label: 'PostgreSQL files' });
+    if (local && volumes.length) edge('box', 'volume', 'PostgreSQL files');
     if (!local) compute.push('box');
   }
   if (volumes.length) {
     const attached = instances.length > 0;
-    nodes.push({ id: 'volume', label: attached ? 'EBS data volume, daily snapshots' : 'EBS data volume (retired, kept)', place: 'region', shape: 'database' });
-    if (attached && !edges.some((e) => e.to === 'volume')) edges.push({ from: 'box', to: 'volume', label: 'copied into Aurora once' });
+    add('volume', attached ? 'EBS data volume, daily snapshots' : 'EBS data volume (retired, kept)', 'region', 'database');
+    if (attached && !edges.some((e) => e.to === p + 'volume')) edge('box', 'volume', 'copied into Aurora once');
   }
-  for (const [clusterId] of clusters) {
+  for (const [clusterId, cluster] of clusters) {
+    const globalSecondary = Boolean(cluster.Properties.GlobalClusterIdentifier);
     const members = ofType('AWS::RDS::DBInstance').filter(([, i]) => i.Properties.DBClusterIdentifier?.Ref === clusterId);
     members.forEach(([, member], i) => {
       const az = JSON.stringify(member.Properties.AvailabilityZone ?? '').match(/"Fn::Select":\[(\d)/);
+      const where = az ? `, AZ ${Number(az[1]) + 1}` : '';
+      if (globalSecondary) {
+        // Every instance of a secondary cluster reads the replicated storage; writes are forwarded.
+        add(`db${i}`, `Aurora PostgreSQL global secondary${where}`, 'Data', 'database');
+        for (const c of compute) edge(c, `db${i}`, i === 0 ? 'TLS, reads, writes forwarded' : 'TLS, reads');
+        return;
+      }
       const role = i === 0 ? 'writer' : 'reader';
-      nodes.push({ id: `db${i}`, label: `Aurora PostgreSQL ${role}${az ? `, AZ ${Number(az[1]) + 1}` : ''}`, place: 'Data', shape: 'database' });
-      for (const c of compute) edges.push({ from: c, to: `db${i}`, label: role === 'writer' ? 'TLS, writes' : 'TLS, reads' });
-      if (i > 0) edges.push({ from: 'db0', to: `db${i}`, label: 'replication' });
+      add(`db${i}`, `Aurora PostgreSQL ${role}${where}`, 'Data', 'database');
+      for (const c of compute) edge(c, `db${i}`, role === 'writer' ? 'TLS, writes' : 'TLS, reads');
+      if (i > 0) edge('db0', `db${i}`, 'replication');
     });
   }
   for (const [, group] of ofType('AWS::ElastiCache::ReplicationGroup')) {
     const replicas = Number(group.Properties.NumCacheClusters) - 1;
-    nodes.push({ id: 'cache', label: `Valkey: primary + ${replicas} replica${replicas === 1 ? '' : 's'}, TLS`, place: 'Data', shape: 'database' });
-    for (const c of compute) edges.push({ from: c, to: 'cache', label: c === 'workers' ? 'TLS, cache' : 'TLS, sessions and cache' });
+    add('cache', `Valkey: primary + ${replicas} replica${replicas === 1 ? '' : 's'}, TLS`, 'Data', 'database');
+    for (const c of compute) edge(c, 'cache', c === 'workers' ? 'TLS, cache' : 'TLS, sessions and cache');
   }
   if (ofType('AWS::SQS::Queue').some(([, q]) => q.Properties?.RedrivePolicy)) {
-    nodes.push({ id: 'queue', label: 'SQS job queue + dead-letter queue', place: 'region', shape: 'box' });
-    for (const w of web) edges.push({ from: w, to: 'queue', label: 'send jobs' });
-    if (compute.includes('workers')) edges.push({ from: 'workers', to: 'queue', label: 'receive' });
+    add('queue', 'SQS job queue + dead-letter queue', 'region');
+    for (const w of web) edge(w, 'queue', 'send jobs');
+    if (compute.includes('workers')) edge('workers', 'queue', 'receive');
   }
   if (natGateways.length) {
-    nodes.push({ id: 'nat', label: `NAT gateways x${natGateways.length}`, place: 'Public', shape: 'box' });
-    for (const c of compute) edges.push({ from: c, to: 'nat', label: 'egress' });
+    add('nat', `NAT gateways x${natGateways.length}`, 'Public');
+    for (const c of compute) edge(c, 'nat', 'egress');
   }
-  if (ofType('AWS::ElasticLoadBalancingV2::LoadBalancer').length && ofType('AWS::S3::Bucket').length) {
-    nodes.push({ id: 'logs', label: 'S3: access logs', place: 'region', shape: 'box' });
-    edges.push({ from: 'alb', to: 'logs', label: 'access logs' });
+  if (loadBalancers.length && ofType('AWS::S3::Bucket').length) {
+    add('logs', 'S3: access logs', 'region');
+    edge('alb', 'logs', 'access logs');
   }
-  return { region, nodes, edges };
+  return { nodes, edges };
 }
 
 /** The subnet tier a `SubnetId`, `Subnets` or `VPCZoneIdentifier` value points at. */
@@ -155,19 +218,22 @@ function listenerSummary(resources: Array<[string, any]>, lbId: string): string 
 export function renderMermaid(diagram: Diagram): string {
   const shape = (n: Node) => (n.shape === 'database' ? `[("${n.label}")]` : n.shape === 'stadium' ? `(["${n.label}"])` : `["${n.label}"]`);
   const lines = ['flowchart TB'];
-  const nodesIn = (place: Place) => diagram.nodes.filter((n) => n.place === place);
-  for (const n of nodesIn('internet')) lines.push(`  ${n.id}${shape(n)}`);
-  lines.push(`  subgraph region["${diagram.region}"]`);
-  for (const n of nodesIn('region')) lines.push(`    ${n.id}${shape(n)}`);
-  lines.push('    subgraph vpc["VPC, 2 AZs"]');
-  for (const place of ['Public', 'App', 'Data'] as const) {
-    const inside = nodesIn(place);
-    if (!inside.length) continue;
-    lines.push(`      subgraph ${place.toLowerCase()}["${PLACE_LABELS[place]}"]`);
-    for (const n of inside) lines.push(`        ${n.id}${shape(n)}`);
-    lines.push('      end');
-  }
-  lines.push('    end', '  end');
+  for (const n of diagram.nodes.filter((n) => n.place === 'internet')) lines.push(`  ${n.id}${shape(n)}`);
+  diagram.regions.forEach((region, r) => {
+    const p = r === 0 ? '' : `r${r + 1}_`;
+    const nodesIn = (place: Place) => diagram.nodes.filter((n) => n.place === place && n.region === region);
+    lines.push(`  subgraph ${p}region["${region}"]`);
+    for (const n of nodesIn('region')) lines.push(`    ${n.id}${shape(n)}`);
+    lines.push(`    subgraph ${p}vpc["VPC, 2 AZs"]`);
+    for (const place of ['Public', 'App', 'Data'] as const) {
+      const inside = nodesIn(place);
+      if (!inside.length) continue;
+      lines.push(`      subgraph ${p}${place.toLowerCase()}["${PLACE_LABELS[place]}"]`);
+      for (const n of inside) lines.push(`        ${n.id}${shape(n)}`);
+      lines.push('      end');
+    }
+    lines.push('    end', '  end');
+  });
   for (const e of diagram.edges) lines.push(`  ${e.from} -->${e.label ? `|"${e.label}"|` : ''} ${e.to}`);
   return lines.join('\n') + '\n';
 }
@@ -176,19 +242,22 @@ export function renderDot(diagram: Diagram): string {
   const node = (n: Node, indent: string) =>
     `${indent}${n.id} [label="${n.label}", shape=${n.shape === 'database' ? 'cylinder' : n.shape === 'stadium' ? 'oval' : 'box'}];`;
   const lines = ['digraph stage {', '  rankdir=TB;'];
-  const nodesIn = (place: Place) => diagram.nodes.filter((n) => n.place === place);
-  for (const n of nodesIn('internet')) lines.push(node(n, '  '));
-  lines.push('  subgraph cluster_region {', `    label="${diagram.region}";`);
-  for (const n of nodesIn('region')) lines.push(node(n, '    '));
-  lines.push('    subgraph cluster_vpc {', '      label="VPC, 2 AZs";');
-  for (const place of ['Public', 'App', 'Data'] as const) {
-    const inside = nodesIn(place);
-    if (!inside.length) continue;
-    lines.push(`      subgraph cluster_${place.toLowerCase()} {`, `        label="${PLACE_LABELS[place]}";`);
-    for (const n of inside) lines.push(node(n, '        '));
-    lines.push('      }');
-  }
-  lines.push('    }', '  }');
+  for (const n of diagram.nodes.filter((n) => n.place === 'internet')) lines.push(node(n, '  '));
+  diagram.regions.forEach((region, r) => {
+    const p = r === 0 ? '' : `r${r + 1}_`;
+    const nodesIn = (place: Place) => diagram.nodes.filter((n) => n.place === place && n.region === region);
+    lines.push(`  subgraph cluster_${p}region {`, `    label="${region}";`);
+    for (const n of nodesIn('region')) lines.push(node(n, '    '));
+    lines.push(`    subgraph cluster_${p}vpc {`, '      label="VPC, 2 AZs";');
+    for (const place of ['Public', 'App', 'Data'] as const) {
+      const inside = nodesIn(place);
+      if (!inside.length) continue;
+      lines.push(`      subgraph cluster_${p}${place.toLowerCase()} {`, `        label="${PLACE_LABELS[place]}";`);
+      for (const n of inside) lines.push(node(n, '        '));
+      lines.push('      }');
+    }
+    lines.push('    }', '  }');
+  });
   for (const e of diagram.edges) lines.push(`  ${e.from} -> ${e.to}${e.label ? ` [label="${e.label}"]` : ''};`);
   lines.push('}');
   return lines.join('\n') + '\n';
@@ -197,7 +266,7 @@ export function renderDot(diagram: Diagram): string {
 /** The diagram of a built stage, from its (cached) synthesis with cdk.json's configuration. */
 export function stageDiagram(stage: StageNumber, format: 'mermaid' | 'dot' = 'mermaid', options: SynthOptions = {}): string {
   const { templates } = synthesizeStage(stage, options);
-  const region = String(options.context?.region ?? projectContext().region);
-  const diagram = buildDiagram(templates, region);
+  const context = { ...projectContext(), ...options.context };
+  const diagram = buildDiagram(templates, String(context.region), stage >= 5 ? String(context.secondaryRegion ?? DEFAULTS.secondaryRegion) : undefined);
   return format === 'dot' ? renderDot(diagram) : renderMermaid(diagram);
 }

@@ -45,6 +45,12 @@ export interface DatabaseConnection {
   /** Secret with `host`, `port`, `dbname`, `username` and `password` keys. */
   readonly secret: secretsmanager.ISecret;
   /**
+   * Endpoint to connect to instead of the secret's `host`: a secondary region's cluster, whose
+   * secret is a replica of the primary's.
+   * @default - the secret's host
+   */
+  readonly host?: string;
+  /**
    * Read-only endpoint for queries that tolerate replica lag.
    * @default - reads go to the writer
    */
@@ -111,6 +117,7 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
   };
   if (options.database) {
     vars.DB_SECRET_ARN = options.database.secret.secretArn;
+    if (options.database.host) vars.DB_HOST = options.database.host;
     if (options.database.readerHost) vars.DB_READER_HOST = options.database.readerHost;
   }
   if (options.cache) {

@@ -91,6 +91,22 @@ describe('parseConfig', () => {
     expect(parse({ openOrigin: true }).openOrigin).toBe(true);
   });
 
+  test('at stage 5: a database that cannot pause, and the zone and second certificate HTTPS origins need', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    const secondaryCertificateArn = certificateArn.replace('us-east-1', 'us-west-2');
+    expect(parse({ stage: 5 }).dbMinCapacity).toBe(0.5);
+    expect(parse({ stage: 4 }).dbMinCapacity).toBe(0);
+    expect(refusal({ stage: 5, dbMinCapacity: 0 }).message).toBe('invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256 in steps of 0.5');
+    expect(refusal({ stage: 5, certificateArn }).key).toBe('hostedZoneName');
+    const zone = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+    expect(refusal({ stage: 5, certificateArn, ...zone }).key).toBe('secondaryCertificateArn');
+    expect(parse({ stage: 5, certificateArn, ...zone, secondaryCertificateArn })).toMatchObject({ ...zone, secondaryCertificateArn });
+    expect(refusal({ stage: 5, certificateArn, ...zone, secondaryCertificateArn: certificateArn }).message).toContain('a certificate in the secondary region "us-west-2"');
+    expect(refusal({ hostedZoneId: 'Z0123456789ABCDEFGHIJ' }).key).toBe('hostedZoneName');
+    expect(refusal({ hostedZoneName: 'example.com' }).key).toBe('hostedZoneId');
+    expect(refusal({ hostedZoneId: 'zone-1', hostedZoneName: 'example.com' }).message).toContain('Route 53 hosted zone ID');
+  });
+
   test('refuses a maximum capacity below the minimum', () => {
     expect(refusal({ minCapacity: 4, maxCapacity: 3 }).message).toContain('an integer from 4 to 100');
   });

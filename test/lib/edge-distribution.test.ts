@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -73,6 +74,27 @@ describe('EdgeDistribution', () => {
       Namespace: 'AWS/CloudFront', MetricName: '5xxErrorRate', Threshold: 5,
       Dimensions: Match.arrayWith([{ Name: 'Region', Value: 'Global' }]),
     });
+  });
+
+  test('with a second region: reads through an origin group that fails over, writes on their own paths with every method', () => {
+    const t2 = build(() => ({ failover: { domainName: 'second.example.com', writePaths: ['/jobs'], writeDomainName: 'origin.example.com' } }));
+    const c = Object.values(t2.findResources('AWS::CloudFront::Distribution'))[0].Properties.DistributionConfig;
+    const domain = (id: string) => c.Origins.find((o: any) => o.Id === id).DomainName;
+    const [group] = c.OriginGroups.Items;
+    expect(group.Members.Items.map((m: any) => domain(m.OriginId))).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^Alb/), 'DNSName'] }, 'second.example.com']);
+    expect(group.FailoverCriteria.StatusCodes.Items).toEqual([500, 502, 503, 504]);
+    expect(c.DefaultCacheBehavior).toMatchObject({ TargetOriginId: group.Id, AllowedMethods: ['GET', 'HEAD', 'OPTIONS'] });
+    const writes = c.CacheBehaviors.find((b: any) => b.PathPattern === '/jobs');
+    expect(writes).toMatchObject({ AllowedMethods: expect.arrayContaining(['POST', 'DELETE']), CachePolicyId: '4135ea2d-6df8-44a3-9df3-4b5a84be39ad' });
+    expect(domain(writes.TargetOriginId)).toBe('origin.example.com');
+    for (const o of c.Origins.filter((o: any) => o.CustomOriginConfig)) {
+      expect(o.OriginCustomHeaders).toEqual([{ HeaderName: 'X-Origin-Verify', HeaderValue: 'from-a-secret' }]);
+    }
+  });
+
+  test('errors on an HTTPS origin without a name its certificate can carry', () => {
+    expect(() => build(() => ({ originProtocol: cloudfront.OriginProtocolPolicy.HTTPS_ONLY })))
+      .toThrow('EdgeDistribution needs originDomainName for an HTTPS origin');
   });
 
   test('errors on a certificate without domain names', () => {

@@ -28,13 +28,11 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
   });
 
   test('keeps its stack names and protects the stateful stacks from deletion', () => {
-    if (stage < 4) {
-      expect(Object.keys(s.templates).sort()).toEqual([APP, DATA, NETWORK]);
-      expect(s.terminationProtection).toEqual({ [NETWORK]: true, [DATA]: true, [APP]: false });
-    } else {
-      expect(Object.keys(s.templates).sort()).toEqual([APP, DATA, EDGE, NETWORK]);
-      expect(s.terminationProtection).toEqual({ [NETWORK]: true, [DATA]: true, [APP]: false, [EDGE]: true });
-    }
+    const expected: Record<string, boolean> = { [NETWORK]: true, [DATA]: true, [APP]: false };
+    if (stage >= 4) expected[EDGE] = true;
+    if (stage >= 5) Object.assign(expected, { [`${NETWORK}-us-west-2`]: true, [`${DATA}-us-west-2`]: true, [`${APP}-us-west-2`]: false });
+    expect(Object.keys(s.templates).sort()).toEqual(Object.keys(expected).sort());
+    expect(s.terminationProtection).toEqual(expected);
   });
 
   test('stays well within CloudFormation quotas', () => {
@@ -90,8 +88,9 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
     s.template(NETWORK).hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', ResourceType: 'VPC' });
   });
 
-  test('gives every stateful resource in the data stack a Snapshot or Retain policy', () => {
-    for (const [, r] of Object.entries(s.templates[DATA].Resources)) {
+  test('gives every stateful resource in the data stacks a Snapshot or Retain policy', () => {
+    const dataStacks = Object.keys(s.templates).filter((name) => name.startsWith(DATA));
+    for (const [, r] of dataStacks.flatMap((name) => Object.entries(s.templates[name].Resources))) {
       // Aurora instances hold no data of their own: the cluster's Snapshot policy covers them.
       if (STATEFUL_TYPES.has(r.Type) && r.Type !== 'AWS::RDS::DBInstance') {
         expect(['Snapshot', 'Retain']).toContain(r.DeletionPolicy);
@@ -99,18 +98,26 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
     }
   });
 
-  test('sends every alarm to the alarm topic', () => {
-    const alarms = resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm')
-      .concat(resourcesOfType(s.templates[DATA], 'AWS::CloudWatch::Alarm'));
-    expect(alarms.length).toBeGreaterThan(0);
-    for (const [, alarm] of alarms) {
-      expect(JSON.stringify(alarm.Properties.AlarmActions)).toMatch(/Alarms/);
+  test('sends every alarm to the alarm topic of its own region', () => {
+    let count = 0;
+    for (const [name, t] of Object.entries(s.templates)) {
+      // Default context: the primary region and the edge are us-east-1, stage 5's second region us-west-2.
+      const region = name.endsWith('-us-west-2') ? 'us-west-2' : 'us-east-1';
+      for (const [, alarm] of resourcesOfType(t, 'AWS::CloudWatch::Alarm')) {
+        count++;
+        // Besides the topic, an alarm may act on its instance (EC2 auto-recovery).
+        const topics = alarm.Properties.AlarmActions.filter((a: any) => /Alarms/.test(JSON.stringify(a.Ref ?? a['Fn::GetStackOutput'] ?? '')));
+        expect(topics).toHaveLength(1);
+        if (topics[0]['Fn::GetStackOutput']) expect(topics[0]['Fn::GetStackOutput'].Region).toBe(region);
+      }
     }
+    expect(count).toBeGreaterThan(0);
   });
 
   test('carries the move-up alarms the ladder lists for it, sent to the alarm topic', () => {
     const definition = STAGES[stage - 1];
-    const names = resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName).filter(Boolean);
+    const names = resourcesOfType(s.templates[APP], 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties.AlarmName)
+      .filter((name) => name?.includes('-move-to-'));
     expect(names.sort()).toEqual(definition.moveUpAlarms.map((a) => moveUpAlarmName('webapp', definition, a)).sort());
   });
 
@@ -439,6 +446,102 @@ describe('stage 4 in another region', () => {
     const [origin] = resourcesOfType(s.templates[EDGE], 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig.Origins
       .filter((o: any) => o.CustomOriginConfig);
     expect(origin.DomainName['Fn::GetStackOutput']).toMatchObject({ StackName: APP, Region: 'eu-west-1' });
+  });
+});
+
+describe('stage 5: multi-region', () => {
+  let s: SynthesizedStage;
+  beforeAll(() => {
+    s = synthStage(5);
+  });
+  const DATA2 = `${DATA}-us-west-2`;
+  const APP2 = `${APP}-us-west-2`;
+  const resources = (stack: string, type: string) => resourcesOfType(s.templates[stack], type);
+
+  test('makes the stage-2 cluster the primary of a global database without touching its identity', () => {
+    const [[clusterId, cluster]] = resources(DATA, 'AWS::RDS::DBCluster');
+    expect(clusterId).toBe('DatabaseCluster5B53A178');
+    expect(cluster.Properties.GlobalClusterIdentifier).toBeUndefined();
+    expect(cluster.Properties.ServerlessV2ScalingConfiguration.MinCapacity).toBe(0.5);
+    const [[, global]] = resources(DATA, 'AWS::RDS::GlobalCluster');
+    expect(global).toMatchObject({ DeletionPolicy: 'Retain', Properties: { GlobalClusterIdentifier: 'webapp-global', DeletionProtection: true } });
+    expect(JSON.stringify(global.Properties.SourceDBClusterIdentifier)).toContain(clusterId);
+  });
+
+  test('replicates the database secret and the origin-verify secret to the second region', () => {
+    const [[, dbSecret]] = resources(DATA, 'AWS::SecretsManager::Secret').filter(([id]) => id.includes('DatabaseClusterSecret'));
+    expect(dbSecret.Properties.ReplicaRegions).toEqual([{ Region: 'us-west-2' }]);
+    s.template(NETWORK).hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'webapp/origin-verify', ReplicaRegions: [{ Region: 'us-west-2' }] });
+  });
+
+  test('joins a secondary cluster in the second region: no users of its own, encrypted with its own key, forwarding writes', () => {
+    const [[, cluster]] = resources(DATA2, 'AWS::RDS::DBCluster');
+    expect(cluster).toMatchObject({
+      DeletionPolicy: 'Snapshot',
+      Properties: {
+        GlobalClusterIdentifier: 'webapp-global', Engine: 'aurora-postgresql', EngineVersion: '16.6', Port: DATABASE_PORT,
+        StorageEncrypted: true, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseKey/), 'Arn'] },
+        EnableGlobalWriteForwarding: true, DeletionProtection: true, BackupRetentionPeriod: 7,
+      },
+    });
+    expect(cluster.Properties.MasterUsername).toBeUndefined();
+    s.template(DATA2).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    s.template(DATA2).hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
+    expect(resources(DATA2, 'AWS::RDS::DBInstance')).toHaveLength(2);
+  });
+
+  test('points the second region at its own cluster with the replicated secret, and at its own cache and queue', () => {
+    const app2 = JSON.stringify(s.templates[APP2]);
+    expect(app2).toMatch(/export DB_SECRET_ARN='",\{"Fn::Join":\[":",\[.*?"us-west-2"/);
+    expect(app2).toMatch(/export DB_HOST='",\{"Fn::GetStackOutput":\{"StackName":"webapp-data-us-west-2","Region":"us-west-2"/);
+    const crossRegion: string[] = [];
+    for (const [name, t] of Object.entries(s.templates).filter(([n]) => n.endsWith('-us-west-2'))) {
+      for (const ref of findKey(t, 'Fn::GetStackOutput') as any[]) {
+        if (ref.Region !== 'us-west-2') crossRegion.push(`${name} <- ${ref.StackName}/${ref.OutputName}`);
+      }
+    }
+    // The only value read across regions: the primary's secret ARN, whose replica this region reads.
+    expect([...new Set(crossRegion)]).toEqual([`${APP2} <- ${DATA}/PublishOutputRefDatabaseClusterSecretAttachmentDC8466C018C8179C`]);
+  });
+
+  test('fails reads over per request to the second region and sends writes to their own behavior', () => {
+    const [[, distribution]] = resources(EDGE, 'AWS::CloudFront::Distribution');
+    const config = distribution.Properties.DistributionConfig;
+    const [group] = config.OriginGroups.Items;
+    expect(group.FailoverCriteria.StatusCodes.Items.sort()).toEqual([500, 502, 503, 504]);
+    const members = group.Members.Items.map((m: any) => config.Origins.find((o: any) => o.Id === m.OriginId).DomainName['Fn::GetStackOutput']);
+    expect(members.map((m: any) => [m.StackName, m.Region])).toEqual([[APP, 'us-east-1'], [APP2, 'us-west-2']]);
+    expect(config.DefaultCacheBehavior).toMatchObject({ TargetOriginId: group.Id, AllowedMethods: ['GET', 'HEAD', 'OPTIONS'] });
+    expect(config.CacheBehaviors.find((b: any) => b.PathPattern === '/jobs').AllowedMethods).toContain('POST');
+  });
+
+  test('has a serving alarm per region for Route 53 to read', () => {
+    s.template(APP).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'webapp-us-east-1-serving', MetricName: 'HealthyHostCount', TreatMissingData: 'breaching' });
+    s.template(APP2).hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmName: 'webapp-us-west-2-serving' });
+  });
+});
+
+describe('stage 5 with a hosted zone', () => {
+  test('fails the write origin over in Route 53 on each region\'s serving alarm, and names each region\'s origin', () => {
+    process.env.CDK_VALIDATION = 'false';
+    const s = synthStage(5, { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' });
+    delete process.env.CDK_VALIDATION;
+    const edge = s.template(EDGE);
+    for (const region of ['us-east-1', 'us-west-2']) {
+      edge.hasResourceProperties('AWS::Route53::HealthCheck', {
+        HealthCheckConfig: { Type: 'CLOUDWATCH_METRIC', AlarmIdentifier: { Region: region, Name: `webapp-${region}-serving` }, InsufficientDataHealthStatus: 'Unhealthy' },
+      });
+    }
+    for (const failover of ['PRIMARY', 'SECONDARY']) {
+      edge.hasResourceProperties('AWS::Route53::RecordSet', {
+        Name: 'origin.example.com', Type: 'A', Failover: failover, HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+        AliasTarget: Match.objectLike({ EvaluateTargetHealth: true }), HealthCheckId: Match.anyValue(),
+      });
+    }
+    const config = resourcesOfType(s.templates[EDGE], 'AWS::CloudFront::Distribution')[0][1].Properties.DistributionConfig;
+    const origin = (id: string) => config.Origins.find((o: any) => o.Id === id).DomainName;
+    expect(config.OriginGroups.Items[0].Members.Items.map((m: any) => origin(m.OriginId))).toEqual(['origin-us-east-1.example.com', 'origin-us-west-2.example.com']);
+    expect(origin(config.CacheBehaviors.find((b: any) => b.PathPattern === '/jobs').TargetOriginId)).toBe('origin.example.com');
   });
 });
 

@@ -91,3 +91,30 @@ test('reads the stage-4 components from their constructs\' templates: CDN, WAF, 
   ]));
   expect(d.edges).not.toContainEqual(expect.objectContaining({ from: 'users', to: 'alb' }));
 });
+
+test('stage 5 draws both regions, the global database between them, and CloudFront failing reads over', () => {
+  const d = buildDiagram(synthesizeStage(5, { cacheDir }).templates, 'us-east-1', 'us-west-2');
+  expect(d.regions).toEqual(['us-east-1', 'us-west-2']);
+  const labels = d.nodes.map((n) => `${n.region ?? 'global'} ${n.place}: ${n.label}`);
+  expect(labels).toEqual(expect.arrayContaining([
+    'global internet: CloudFront + WAF web ACL', 'us-east-1 Data: Aurora PostgreSQL writer, AZ 1',
+    'us-west-2 Data: Aurora PostgreSQL global secondary, AZ 1', 'us-west-2 Public: Application Load Balancer (HTTP 80)',
+    'us-west-2 Data: Valkey: primary + 1 replica, TLS', 'us-east-1 region: S3: static assets',
+  ]));
+  expect(labels.some((l) => l.startsWith('us-west-2') && l.includes('static assets'))).toBe(false);
+  expect(d.edges).toEqual(expect.arrayContaining([
+    { from: 'cdn', to: 'alb', label: 'reads, first' }, { from: 'cdn', to: 'r2_alb', label: 'reads, on failover' },
+    { from: 'db0', to: 'r2_db0', label: 'global database replication' },
+  ]));
+  expect(renderMermaid(d)).toContain('subgraph r2_region["us-west-2"]');
+});
+
+test('stage 5 with a hosted zone adds Route 53 sending writes to either region', () => {
+  const context = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+  const d = buildDiagram(synthesizeStage(5, { cacheDir, context }).templates, 'us-east-1', 'us-west-2');
+  expect(d.nodes).toContainEqual(expect.objectContaining({ id: 'dns', place: 'internet' }));
+  expect(d.edges).toEqual(expect.arrayContaining([
+    { from: 'cdn', to: 'dns', label: 'writes' }, { from: 'dns', to: 'alb', label: 'writes' },
+    { from: 'dns', to: 'r2_alb', label: 'writes, when the primary is unhealthy' },
+  ]));
+});

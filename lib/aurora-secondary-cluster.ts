@@ -1,0 +1,161 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { notifyingAlarm } from './alarm-topic';
+
+export interface AuroraSecondaryClusterProps {
+  /** VPC of the cluster. */
+  readonly vpc: ec2.IVpc;
+  /** Isolated subnets in at least 2 AZs. */
+  readonly subnets: ec2.SubnetSelection;
+  /** Identifier of the global database (`AWS::RDS::GlobalCluster`) to join. */
+  readonly globalClusterIdentifier: string;
+  /**
+   * Identifier of this cluster; it names the log group too, so it is fixed.
+   */
+  readonly clusterIdentifier: string;
+  /** The primary's engine version: a global database runs one version everywhere. */
+  readonly engineVersion: rds.AuroraPostgresEngineVersion;
+  /** The primary's port. */
+  readonly port: number;
+  /**
+   * Instances (all readers until a failover promotes the cluster), one per AZ in turn.
+   * @default 2
+   */
+  readonly instances?: number;
+  /** Serverless v2 capacity in ACUs; a global database cannot pause, so at least 0.5. */
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /**
+   * Topic notified by the replication-lag and CPU alarms.
+   * @default - no alarms
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * Retention of the exported PostgreSQL log.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * The secondary cluster of an Aurora PostgreSQL global database, in another region: Serverless v2
+ * instances in isolated subnets, storage encrypted with a key of this region (with rotation), TLS
+ * required, IAM authentication, write forwarding to the primary, backups, deletion protection and
+ * a final snapshot. It has no credentials of its own: they are the primary's (replicate its
+ * secret). Written in L1: CDK's DatabaseCluster always creates a master user, which a secondary
+ * cluster must not have.
+ */
+export class AuroraSecondaryCluster extends Construct {
+  public readonly cluster: rds.CfnDBCluster;
+  public readonly connections: ec2.Connections;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: AuroraSecondaryClusterProps) {
+    super(scope, id);
+    const instances = props.instances ?? 2;
+    if (!Number.isInteger(instances) || instances < 1 || instances > 16) {
+      throw new Error(`AuroraSecondaryCluster instances must be an integer from 1 to 16, got ${instances}`);
+    }
+    if (props.minCapacity < 0.5 || props.maxCapacity < props.minCapacity) {
+      throw new Error(`AuroraSecondaryCluster needs 0.5 <= minCapacity <= maxCapacity (a global database cannot pause), got ${props.minCapacity} and ${props.maxCapacity}`);
+    }
+    const key = new kms.Key(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
+    const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc: props.vpc,
+      description: 'Secondary Aurora cluster',
+      allowAllOutbound: false,
+    });
+    this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(props.port) });
+    const subnetGroup = new rds.CfnDBSubnetGroup(this, 'Subnets', {
+      dbSubnetGroupDescription: 'Subnets of the secondary Aurora cluster',
+      subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds,
+    });
+    const family = `aurora-postgresql${props.engineVersion.auroraPostgresMajorVersion}`;
+    const parameters = new rds.CfnDBClusterParameterGroup(this, 'Parameters', {
+      family,
+      description: 'Requires TLS for every connection',
+      parameters: { 'rds.force_ssl': '1', 'log_min_duration_statement': '1000' },
+    });
+    // RDS creates the log group on first export; creating it first sets its retention without a custom resource.
+    const log = new logs.LogGroup(this, 'PostgresqlLog', {
+      logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.cluster = new rds.CfnDBCluster(this, 'Resource', {
+      dbClusterIdentifier: props.clusterIdentifier,
+      globalClusterIdentifier: props.globalClusterIdentifier,
+      engine: 'aurora-postgresql',
+      engineVersion: props.engineVersion.auroraPostgresFullVersion,
+      port: props.port,
+      dbSubnetGroupName: subnetGroup.ref,
+      vpcSecurityGroupIds: [securityGroup.securityGroupId],
+      dbClusterParameterGroupName: parameters.ref,
+      storageEncrypted: true,
+      kmsKeyId: key.keyArn,
+      enableIamDatabaseAuthentication: true,
+      enableGlobalWriteForwarding: true,
+      serverlessV2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
+      backupRetentionPeriod: 7,
+      preferredBackupWindow: '03:30-04:30',
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      deletionProtection: true,
+      copyTagsToSnapshot: true,
+      enableCloudwatchLogsExports: ['postgresql'],
+    });
+    this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
+    this.cluster.node.addDependency(log);
+
+    const azs = props.vpc.availabilityZones;
+    for (let i = 0; i < instances; i++) {
+      new rds.CfnDBInstance(this, `Instance${i + 1}`, {
+        dbClusterIdentifier: this.cluster.ref,
+        dbInstanceClass: 'db.serverless',
+        engine: 'aurora-postgresql',
+        availabilityZone: azs[i % azs.length],
+        autoMinorVersionUpgrade: true,
+        publiclyAccessible: false,
+      });
+    }
+    if (props.alarmTopic) this.addAlarms(props.alarmTopic);
+  }
+
+  /** Hostname of the cluster endpoint: the readers now, the writer after a failover or switchover. */
+  public get endpoint(): string {
+    return this.cluster.attrEndpointAddress;
+  }
+
+  /** Hostname of the reader endpoint. */
+  public get readerEndpoint(): string {
+    return this.cluster.attrReadEndpointAddress;
+  }
+
+  /** A metric of this cluster (`AWS/RDS`, by `DBClusterIdentifier`). */
+  public metric(metricName: string, statistic: string, period = Duration.minutes(5)): cloudwatch.Metric {
+    return new cloudwatch.Metric({ namespace: 'AWS/RDS', metricName, dimensionsMap: { DBClusterIdentifier: this.cluster.ref }, statistic, period });
+  }
+
+  private addAlarms(topic: sns.ITopic) {
+    const add = (id: string, metric: cloudwatch.Metric, threshold: number, description: string) => {
+      this.alarms.push(notifyingAlarm(this, id, topic, {
+        metric,
+        threshold,
+        evaluationPeriods: 3,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }));
+    };
+    add('ReplicationLagAlarm', this.metric('AuroraGlobalDBReplicationLag', 'Maximum'), 1000,
+      'Global database replication more than 1 s behind for 15 minutes: a failover now would lose that much');
+    add('CpuAlarm', this.metric('CPUUtilization', 'Average'), 80,
+      'Secondary cluster CPU above 80 % for 15 minutes: raise its maximum capacity');
+  }
+}

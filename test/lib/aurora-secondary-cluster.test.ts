@@ -1,0 +1,63 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import * as rds from 'aws-cdk-lib/aws-rds';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { AuroraSecondaryCluster, AuroraSecondaryClusterProps } from '../../lib/aurora-secondary-cluster';
+import { bareStack, testVpc } from '../support/bare-stack';
+
+function build(overrides: Partial<AuroraSecondaryClusterProps> = {}) {
+  const stack = bareStack();
+  const db = new AuroraSecondaryCluster(stack, 'Db', {
+    vpc: testVpc(stack),
+    subnets: { subnetGroupName: 'Data' },
+    globalClusterIdentifier: 'webapp-global',
+    clusterIdentifier: 'webapp-us-west-2',
+    engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6,
+    port: 5433,
+    minCapacity: 0.5,
+    maxCapacity: 8,
+    alarmTopic: new sns.Topic(stack, 'Topic'),
+    ...overrides,
+  });
+  return { db, t: Template.fromStack(stack) };
+}
+
+describe('AuroraSecondaryCluster', () => {
+  const { t } = build();
+
+  test('joins the global database with no master user, encrypted with a rotated key of its region, forwarding writes', () => {
+    const [cluster] = Object.values(t.findResources('AWS::RDS::DBCluster')) as any[];
+    expect(cluster).toMatchObject({
+      DeletionPolicy: 'Snapshot',
+      Properties: {
+        GlobalClusterIdentifier: 'webapp-global', DBClusterIdentifier: 'webapp-us-west-2', EngineVersion: '16.6', Port: 5433,
+        StorageEncrypted: true, EnableGlobalWriteForwarding: true, EnableIAMDatabaseAuthentication: true, DeletionProtection: true,
+        BackupRetentionPeriod: 7, ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 }, EnableCloudwatchLogsExports: ['postgresql'],
+      },
+    });
+    expect(cluster.Properties.MasterUsername).toBeUndefined();
+    expect(cluster.Properties.MasterUserPassword).toBeUndefined();
+    t.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    t.hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Family: 'aurora-postgresql16', Parameters: { 'rds.force_ssl': '1', 'log_min_duration_statement': '1000' } });
+  });
+
+  test('runs two serverless instances in different AZs, private', () => {
+    const instances = Object.values(t.findResources('AWS::RDS::DBInstance')) as any[];
+    expect(instances.map((i) => [i.Properties.DBInstanceClass, i.Properties.PubliclyAccessible])).toEqual([['db.serverless', false], ['db.serverless', false]]);
+    expect(JSON.stringify(instances[0].Properties.AvailabilityZone)).not.toEqual(JSON.stringify(instances[1].Properties.AvailabilityZone));
+  });
+
+  test('creates its log group first, with retention, so RDS does not create one without', () => {
+    t.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: '/aws/rds/cluster/webapp-us-west-2/postgresql', RetentionInDays: 30 });
+    const [cluster] = Object.values(t.findResources('AWS::RDS::DBCluster')) as any[];
+    expect(cluster.DependsOn).toEqual([expect.stringMatching(/^DbPostgresqlLog/)]);
+  });
+
+  test('alarms on global replication lag and CPU', () => {
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag', Threshold: 1000 });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 80 });
+  });
+
+  test('errors on a capacity that would let it pause', () => {
+    expect(() => build({ minCapacity: 0 })).toThrow('a global database cannot pause');
+  });
+});
