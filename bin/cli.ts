@@ -6,6 +6,7 @@ import { spawnSync } from 'child_process';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { advise } from '../core/capacity';
+import { DEFAULTS } from '../core/config';
 import { PRICED_REGIONS } from '../core/prices';
 import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
 import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost } from '../tools/cost';
@@ -109,6 +110,7 @@ program.command('cost')
   .option('--sqs-million-requests <n>', 'SQS requests a month beyond the free million, millions', number('--sqs-million-requests', 0, 1e6), DEFAULT_ASSUMPTIONS.sqsMillionRequests)
   .option('--cdn-gb <n>', 'GB CloudFront serves a month', number('--cdn-gb', 0, 1e8), DEFAULT_ASSUMPTIONS.cdnGb)
   .option('--cdn-million-requests <n>', 'CloudFront requests a month, millions', number('--cdn-million-requests', 0, 1e7), DEFAULT_ASSUMPTIONS.cdnMillionRequests)
+  .option('--replication-gb <n>', '(stage 5) GB the global database replicates a month', number('--replication-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.replicationGb)
   .option('--json', 'print JSON')
   .action((stageArg: string, options: { region?: string; json?: boolean } & CostAssumptions) => {
     const stage = parseStage('stage', stageArg);
@@ -116,7 +118,12 @@ program.command('cost')
     const region = options.region ?? String(projectContext().region);
     if (!PRICED_REGIONS.includes(region)) fail(`invalid --region ${JSON.stringify(region)}; accepted: ${PRICED_REGIONS.join(', ')}`);
     const { region: _, json: __, ...assumptions } = options;
-    const estimate = estimateCost(stage, synthesizeStage(stage).templates, region, assumptions);
+    // Stage 5's second region is priced at its own prices (the secondaryRegion key of cdk.json).
+    const secondaryRegion = stage >= 5 ? String(projectContext().secondaryRegion ?? DEFAULTS.secondaryRegion) : undefined;
+    if (secondaryRegion && !PRICED_REGIONS.includes(secondaryRegion)) {
+      fail(`invalid secondaryRegion ${JSON.stringify(secondaryRegion)} for prices; accepted: ${PRICED_REGIONS.join(', ')}`);
+    }
+    const estimate = estimateCost(stage, synthesizeStage(stage).templates, region, assumptions, secondaryRegion);
     process.stdout.write(options.json ? JSON.stringify(estimate, null, 2) + '\n' : renderCost(estimate));
   });
 

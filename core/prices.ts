@@ -39,6 +39,8 @@ export interface RegionPrices {
   readonly logsStorageGbMonth: number;
   readonly s3StandardGbMonth: number;
   readonly dataTransferOutGb: number;
+  /** Data transfer to another AWS region (global database replication), per GB. */
+  readonly interRegionTransferGb: number;
   /** ElastiCache for Valkey nodes per hour (Valkey lists at 80 % of Redis OSS). */
   readonly valkeyNodeHourly: Record<string, number>;
   /** Per million requests beyond the free million. */
@@ -83,6 +85,7 @@ const US: RegionPrices = {
   logsStorageGbMonth: 0.03,
   s3StandardGbMonth: 0.023,
   dataTransferOutGb: 0.09,
+  interRegionTransferGb: 0.02,
   valkeyNodeHourly: {
     'cache.t4g.micro': 0.0128, 'cache.t4g.small': 0.0256, 'cache.t4g.medium': 0.0512,
     'cache.m7g.large': 0.1264, 'cache.r7g.large': 0.1752,

@@ -29,11 +29,13 @@ export interface CostAssumptions {
   readonly cdnGb: number;
   /** Requests CloudFront (and its web ACL) serves per month, in millions. */
   readonly cdnMillionRequests: number;
+  /** GB a global database (stage 5) replicates to the second region per month. */
+  readonly replicationGb: number;
 }
 
 export const DEFAULT_ASSUMPTIONS: CostAssumptions = {
   acuAverage: 0.5, auroraStorageGb: 20, auroraIoMillions: 10, albLcu: 1, natGb: 50, egressGb: 50, logsGb: 5, s3Gb: 5,
-  sqsMillionRequests: 1, cdnGb: 50, cdnMillionRequests: 10,
+  sqsMillionRequests: 1, cdnGb: 50, cdnMillionRequests: 10, replicationGb: 10,
 };
 
 export interface CostLine {
@@ -50,6 +52,8 @@ export interface CostLine {
 export interface CostEstimate {
   readonly stage: number;
   readonly region: string;
+  /** Stage 5's second region, priced at its own prices (its lines' items start with it). */
+  readonly secondaryRegion?: string;
   readonly priceTableDate: string;
   readonly priceSource: string;
   readonly totalMonthlyUsd: number;
@@ -63,13 +67,54 @@ export class UnknownRegionError extends Error {
   }
 }
 
-export function estimateCost(stage: number, templates: StageTemplates, region: string, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS): CostEstimate {
+/**
+ * The estimate of `templates`. From stage 5, the stacks of `secondaryRegion` (named
+ * `-<secondaryRegion>`) are priced at that region's prices, their lines prefixed with it, and the
+ * usage assumptions apply to each region.
+ */
+export function estimateCost(stage: number, templates: StageTemplates, region: string, assumptions: CostAssumptions = DEFAULT_ASSUMPTIONS,
+  secondaryRegion?: string): CostEstimate {
   const prices = PRICES[region];
   if (!prices) throw new UnknownRegionError(region);
+  if (secondaryRegion !== undefined && !PRICES[secondaryRegion]) throw new UnknownRegionError(secondaryRegion);
   const lines: CostLine[] = [];
-  const add = (component: CostLine['component'], item: string, quantity: number, unit: string, unitPriceUsd: number, assumed = false) => {
-    if (quantity > 0) lines.push({ component, item, quantity, unit, unitPriceUsd, monthlyUsd: cents(quantity * unitPriceUsd), assumed });
+  // Replicated write I/O: as many as the primary's writes, assumed to be all of `auroraIoMillions`.
+  const isSecondary = (name: string) => secondaryRegion !== undefined && name.endsWith(`-${secondaryRegion}`);
+  const pick = (secondary: boolean) => Object.fromEntries(Object.entries(templates).filter(([name]) => isSecondary(name) === secondary));
+  regionLines(pick(false), prices, assumptions, lines, '');
+  const second = pick(true);
+  if (secondaryRegion !== undefined && Object.keys(second).length) {
+    const secondPrices = PRICES[secondaryRegion];
+    regionLines(second, secondPrices, assumptions, lines, `${secondaryRegion}: `);
+    const globalSecondary = Object.values(second).some((t) => Object.values<any>(t.Resources ?? {})
+      .some((r) => r.Type === 'AWS::RDS::DBCluster' && r.Properties.GlobalClusterIdentifier));
+    if (globalSecondary) {
+      const add = adder(lines, '');
+      add('database', 'Aurora global database: replicated write I/O', assumptions.auroraIoMillions, 'million requests', secondPrices.auroraIoMillion, true);
+      add('database', 'Aurora global database: replication transfer', assumptions.replicationGb, 'GB', prices.interRegionTransferGb, true);
+    }
+  }
+  return {
+    stage,
+    region,
+    secondaryRegion: Object.keys(second).length ? secondaryRegion : undefined,
+    priceTableDate: PRICE_TABLE_DATE,
+    priceSource: PRICE_SOURCE,
+    totalMonthlyUsd: cents(lines.reduce((sum, l) => sum + l.monthlyUsd, 0)),
+    lines,
+    assumptions,
   };
+}
+
+function adder(lines: CostLine[], prefix: string): Add {
+  return (component, item, quantity, unit, unitPriceUsd, assumed = false) => {
+    if (quantity > 0) lines.push({ component, item: prefix + item, quantity, unit, unitPriceUsd, monthlyUsd: cents(quantity * unitPriceUsd), assumed });
+  };
+}
+
+/** The lines of one region's templates. */
+function regionLines(templates: StageTemplates, prices: RegionPrices, assumptions: CostAssumptions, lines: CostLine[], prefix: string) {
+  const add = adder(lines, prefix);
   // Logical IDs repeat across stacks (each stack of stage 4 on has its own alarm topic and key).
   const all = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => ({ r, template: t })));
   const ofType = (type: string) => all.filter(({ r }) => r.Type === type).map(({ r }) => r);
@@ -127,18 +172,11 @@ export function estimateCost(stage: number, templates: StageTemplates, region: s
   add('monitoring', 'CloudWatch Logs ingestion', assumptions.logsGb, 'GB', prices.logsIngestGb, true);
   add('monitoring', 'CloudWatch Logs storage', assumptions.logsGb, 'GB-month', prices.logsStorageGbMonth, true);
   if (ofType('AWS::S3::Bucket').length) add('storage', 'S3 Standard (logs and assets)', assumptions.s3Gb, 'GB-month', prices.s3StandardGbMonth, true);
-  add('security', 'Secrets Manager secrets', ofType('AWS::SecretsManager::Secret').length, 'secrets', prices.secretMonthly);
+  // A replica in another region is billed as a secret of its own.
+  const secrets = ofType('AWS::SecretsManager::Secret').reduce((n, r) => n + 1 + (r.Properties?.ReplicaRegions ?? []).length, 0);
+  add('security', 'Secrets Manager secrets (and their replicas)', secrets, 'secrets', prices.secretMonthly);
   add('security', 'KMS customer-managed keys', ofType('AWS::KMS::Key').length, 'keys', prices.kmsKeyMonthly);
 
-  return {
-    stage,
-    region,
-    priceTableDate: PRICE_TABLE_DATE,
-    priceSource: PRICE_SOURCE,
-    totalMonthlyUsd: cents(lines.reduce((sum, l) => sum + l.monthlyUsd, 0)),
-    lines,
-    assumptions,
-  };
 }
 
 type Add = (component: CostLine['component'], item: string, quantity: number, unit: string, unitPriceUsd: number, assumed?: boolean) => void;
@@ -161,11 +199,12 @@ function cents(n: number): number {
 export function renderCost(estimate: CostEstimate): string {
   const out = [`Stage ${estimate.stage} in ${estimate.region}: about $${estimate.totalMonthlyUsd.toFixed(2)} a month`,
     `Prices: ${estimate.priceSource}. Lines marked * are assumptions (flags of this command).`, ''];
+  const width = Math.max(54, ...estimate.lines.map((l) => l.item.length + 4));
   for (const component of [...new Set(estimate.lines.map((l) => l.component))]) {
     const lines = estimate.lines.filter((l) => l.component === component);
     out.push(`${component}  $${cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)).toFixed(2)}`);
     for (const l of lines) {
-      out.push(`  ${(l.assumed ? '* ' : '  ') + l.item}`.padEnd(56) + `${l.quantity} ${l.unit} x $${l.unitPriceUsd}`.padEnd(42) + `$${l.monthlyUsd.toFixed(2)}`);
+      out.push(`  ${(l.assumed ? '* ' : '  ') + l.item}`.padEnd(width + 2) + `${l.quantity} ${l.unit} x $${l.unitPriceUsd}`.padEnd(42) + `$${l.monthlyUsd.toFixed(2)}`);
     }
   }
   out.push('', `total  $${estimate.totalMonthlyUsd.toFixed(2)} a month`);

@@ -34,7 +34,7 @@ const fixture = {
 };
 const assumptions = {
   acuAverage: 2, auroraStorageGb: 100, auroraIoMillions: 5, albLcu: 2, natGb: 100, egressGb: 10, logsGb: 10, s3Gb: 50,
-  sqsMillionRequests: 3, cdnGb: 200, cdnMillionRequests: 20,
+  sqsMillionRequests: 3, cdnGb: 200, cdnMillionRequests: 20, replicationGb: 30,
 };
 
 describe('estimateCost', () => {
@@ -53,7 +53,7 @@ describe('estimateCost', () => {
     expect(line('Public IPv4 addresses of the load balancer')).toBe(7.3); // 2 x 730 x 0.005
     expect(line('CloudWatch alarms (per metric)')).toBe(0.4); // 1 + 3 metrics x 0.10
     expect(line('CloudWatch dashboards')).toBe(3);
-    expect(line('Secrets Manager secrets')).toBe(0.8);
+    expect(line('Secrets Manager secrets (and their replicas)')).toBe(0.8);
     expect(line('KMS customer-managed keys')).toBe(1);
   });
 
@@ -127,5 +127,32 @@ describe('estimateCost of the stage 4 and 5 components', () => {
     const key = { Type: 'AWS::KMS::Key', Properties: {} };
     const twoStacks = estimateCost(4, { network: { Resources: { AlarmsKey: key } }, edge: { Resources: { AlarmsKey: key } } }, 'us-east-1', assumptions);
     expect(twoStacks.lines.find((l) => l.item === 'KMS customer-managed keys')?.quantity).toBe(2);
+  });
+});
+
+describe('estimateCost of a second region (stage 5)', () => {
+  const cluster = (global?: string) => ({ Type: 'AWS::RDS::DBCluster', Properties: global ? { GlobalClusterIdentifier: global } : {} });
+  const templates = {
+    'app-data': { Resources: { Db: cluster(), Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { ReplicaRegions: [{ Region: 'eu-west-1' }] } } } },
+    'app-data-eu-west-1': { Resources: { Db: cluster('app-global'), Nat: { Type: 'AWS::EC2::NatGateway', Properties: {} } } },
+  };
+  const estimate = estimateCost(5, templates, 'us-east-1', assumptions, 'eu-west-1');
+  const line = (item: string) => estimate.lines.find((l) => l.item === item);
+
+  test('prices the second region\'s stacks at its own prices, under its name', () => {
+    expect(estimate.secondaryRegion).toBe('eu-west-1');
+    expect(line('eu-west-1: NAT gateways')?.monthlyUsd).toBe(35.04); // 730 x 0.048 (Ireland)
+    expect(line('NAT gateways')).toBeUndefined();
+    expect(line('eu-west-1: Aurora storage')?.monthlyUsd).toBe(11); // 100 GB x 0.11 (Ireland)
+  });
+
+  test('adds the global database\'s replicated writes and transfer, and bills secret replicas', () => {
+    expect(line('Aurora global database: replicated write I/O')?.monthlyUsd).toBe(1.1); // 5 million x 0.22 (Ireland)
+    expect(line('Aurora global database: replication transfer')?.monthlyUsd).toBe(0.6); // 30 GB x 0.02
+    expect(line('Secrets Manager secrets (and their replicas)')?.quantity).toBe(2);
+  });
+
+  test('refuses a second region without prices', () => {
+    expect(() => estimateCost(5, templates, 'us-east-1', assumptions, 'ap-south-1')).toThrow(UnknownRegionError);
   });
 });
