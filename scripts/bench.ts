@@ -33,24 +33,24 @@ function median(values: number[]): number {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-function synthMedian(extraArgs: string[]): number {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-bench-'));
-  const times = Array.from({ length: runs }, () => seconds(CDK, ['synth', '-q', '-o', out, ...extraArgs]));
-  fs.rmSync(out, { recursive: true, force: true });
-  return median(times);
+// Rounds interleave the floor and every stage, so a slow moment of the machine slows all of them
+// alike instead of skewing one row; each target keeps its own output folder (assets stay staged).
+const targets: Array<{ name: string; args: string[] }> = [
+  { name: 'trivial one-stack app (floor)', args: ['--app', 'npx tsx scripts/trivial-app.ts'] },
+  ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}`, args: ['-c', `stage=${stage}`] })),
+];
+const outs = targets.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-bench-')));
+const times: number[][] = targets.map(() => []);
+for (let round = 0; round < runs; round++) {
+  targets.forEach((target, i) => times[i].push(seconds(CDK, ['synth', '-q', '-o', outs[i], ...target.args])));
+  process.stderr.write(`round ${round + 1}/${runs}: ${times.map((t) => t[round].toFixed(2)).join(' ')}\n`);
 }
-
-const floor = synthMedian(['--app', 'npx tsx scripts/trivial-app.ts']);
-process.stderr.write(`floor: ${floor.toFixed(2)} s\n`);
-const rows = [`| trivial one-stack app (floor) | ${floor.toFixed(2)} s | 1.00x |`];
-for (const stage of BUILT_STAGES) {
-  const t = synthMedian(['-c', `stage=${stage}`]);
-  rows.push(`| stage ${stage} | ${t.toFixed(2)} s | ${(t / floor).toFixed(2)}x |`);
-  process.stderr.write(`stage ${stage}: ${t.toFixed(2)} s\n`);
-}
+outs.forEach((out) => fs.rmSync(out, { recursive: true, force: true }));
+const medians = times.map(median);
+const rows = targets.map((target, i) => `| ${target.name} | ${medians[i].toFixed(2)} s | ${(medians[i] / medians[0]).toFixed(2)}x |`);
 const tests = median(Array.from({ length: testRuns }, () => seconds('npx', ['jest', '--silent'])));
 
-console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}; median of ${runs} runs (${testRuns} for the tests).\n`);
+console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}; median of ${runs} interleaved rounds (${testRuns} runs for the tests).\n`);
 console.log('| what | median wall time | vs floor |');
 console.log('|---|---|---|');
 console.log(rows.join('\n'));
