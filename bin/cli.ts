@@ -7,6 +7,7 @@ import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { advise } from '../core/capacity';
 import { DEFAULTS } from '../core/config';
+import { projectContext } from '../core/project-context';
 import { PRICED_REGIONS } from '../core/prices';
 import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
 import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost } from '../tools/cost';
@@ -48,15 +49,26 @@ program.command('list')
   });
 
 program.command('synth')
-  .description('synthesize a stage as `cdk synth -c stage=N` does')
+  .description('synthesize a stage: CloudFormation as `cdk synth -c stage=N` does, or Terraform JSON (CDK for Terraform)')
   .argument('<stage>', STAGE_CHOICES)
-  .addOption(new Option('--engine <engine>', 'synthesis engine').choices(['cdk']).default('cdk'))
-  .option('--out <dir>', 'output directory', 'cdk.out')
-  .action((stageArg: string, options: { out: string }) => {
+  .addOption(new Option('--engine <engine>', 'synthesis engine').choices(['cdk', 'terraform']).default('cdk'))
+  .option('--out <dir>', 'output directory (default: cdk.out, or cdktf.out with --engine terraform)')
+  .action((stageArg: string, options: { engine: 'cdk' | 'terraform'; out?: string }) => {
     const stage = findStage(stageArg);
     if (!stage) fail(`invalid stage ${JSON.stringify(stageArg)}; accepted: ${STAGE_CHOICES}`);
+    if (options.engine === 'terraform') {
+      const { synthTerraform } = require('../terraform/main') as typeof import('../terraform/main');
+      const { ConfigError } = require('../core/config') as typeof import('../core/config');
+      try {
+        synthTerraform({ ...projectContext(), stage: stage.number }, path.resolve(options.out ?? 'cdktf.out'));
+      } catch (error) {
+        if (error instanceof ConfigError) fail(error.message);
+        throw error;
+      }
+      return;
+    }
     const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
-    const result = spawnSync(cdk, ['synth', '-q', '-c', `stage=${stage.number}`, '-o', path.resolve(options.out)], {
+    const result = spawnSync(cdk, ['synth', '-q', '-c', `stage=${stage.number}`, '-o', path.resolve(options.out ?? 'cdk.out')], {
       cwd: ROOT,
       stdio: 'inherit',
     });
@@ -114,7 +126,7 @@ program.command('cost')
   .option('--json', 'print JSON')
   .action((stageArg: string, options: { region?: string; json?: boolean } & CostAssumptions) => {
     const stage = parseStage('stage', stageArg);
-    const { projectContext, synthesizeStage } = require('../tools/synth-cache') as typeof import('../tools/synth-cache');
+    const { synthesizeStage } = require('../tools/synth-cache') as typeof import('../tools/synth-cache');
     const region = options.region ?? String(projectContext().region);
     if (!PRICED_REGIONS.includes(region)) fail(`invalid --region ${JSON.stringify(region)}; accepted: ${PRICED_REGIONS.join(', ')}`);
     const { region: _, json: __, ...assumptions } = options;

@@ -54,6 +54,8 @@ export interface GrowthConfig {
    * CloudFront (first deploy of docs/migrations/3-to-4.md); false admits only CloudFront.
    */
   readonly openOrigin: boolean;
+  /** (Terraform) S3 bucket of the state files; local state without it. */
+  readonly tfStateBucket?: string;
   /** E-mail address subscribed to the alarm topic. */
   readonly alarmEmail?: string;
   /** Auto Scaling group bounds (stage 3 on). */
@@ -102,7 +104,7 @@ export const DEFAULTS = {
 
 /** Every key `parseConfig` reads, for the README and the CLI's help. */
 export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'instanceType',
-  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
+  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'tfStateBucket', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
   'natGateways', 'logRetentionDays'] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -177,6 +179,10 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   if (openOriginValue !== 'true' && openOriginValue !== 'false') throw new ConfigError('openOrigin', get('openOrigin'), 'true or false');
   const openOrigin = openOriginValue === 'true';
 
+  const tfStateBucketValue = text('tfStateBucket');
+  const tfStateBucket = tfStateBucketValue === undefined ? undefined
+    : matching('tfStateBucket', tfStateBucketValue, /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens');
+
   const alarmEmail = text('alarmEmail');
   if (alarmEmail !== undefined) {
     matching('alarmEmail', alarmEmail, /^[^\s@"'<>,;]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$/i,
@@ -199,7 +205,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
 
   return {
     stage, appName, region, secondaryRegion, vpcCidr, instanceType, certificateArn, originDomainName, domainName,
-    hostedZoneId, hostedZoneName, secondaryCertificateArn,
+    hostedZoneId, hostedZoneName, secondaryCertificateArn, tfStateBucket,
     edgeCertificateArn, openOrigin, alarmEmail,
     minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays,
   };

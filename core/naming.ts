@@ -45,3 +45,34 @@ export const APP_PORT = 80;
 
 /** Aurora's port: not the default 5432, so scans for PostgreSQL do not find it (cdk-nag RDS11). */
 export const DATABASE_PORT = 5433;
+
+export interface PlannedSubnet {
+  readonly tier: SubnetTier;
+  /** 0-based AZ index. */
+  readonly az: number;
+  readonly cidr: string;
+}
+
+/**
+ * The subnets of `vpcCidr`, tier by tier and AZ by AZ, each the next block of its mask after the
+ * previous one (aligned up): the allocation CDK's Vpc makes for SUBNET_TIERS, written out so the
+ * Terraform VPC gets the same addresses (a test compares the two).
+ */
+export function subnetPlan(vpcCidr: string): PlannedSubnet[] {
+  const [address, prefix] = vpcCidr.split('/');
+  const base = address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0);
+  const end = base + 2 ** (32 - Number(prefix));
+  let next = base;
+  const plan: PlannedSubnet[] = [];
+  for (const tier of SUBNET_TIERS) {
+    const size = 2 ** (32 - tier.cidrMask);
+    for (let az = 0; az < AZ_COUNT; az++) {
+      const start = Math.ceil(next / size) * size;
+      if (start + size > end) throw new Error(`${vpcCidr} has no room for the ${tier.name} subnet in AZ ${az + 1}`);
+      const octets = [24, 16, 8, 0].map((shift) => Math.floor(start / 2 ** shift) % 256);
+      plan.push({ tier, az, cidr: `${octets.join('.')}/${tier.cidrMask}` });
+      next = start + size;
+    }
+  }
+  return plan;
+}

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import autocannon from 'autocannon';
-import { bundleReferenceApp } from '../stages/reference-app';
+import { bundleReferenceApp } from '../tools/app-bundle';
 
 const ROOT = path.join(__dirname, '..');
 const flag = (name: string, fallback: number) => {

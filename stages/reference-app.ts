@@ -8,6 +8,7 @@ import * as path from 'path';
 import { AssetHashType, AssetOptions, DockerImage } from 'aws-cdk-lib';
 import { versionedAssetName } from '../app/src/asset-name';
 import { hashFiles } from '../core/hash-files';
+import { bundleReferenceApp, REFERENCE_APP_SOURCES } from '../tools/app-bundle';
 import { AppArtifact } from '../lib/boot/user-data';
 
 const ROOT = path.join(__dirname, '..');
@@ -19,7 +20,7 @@ export function referenceApp(): AppArtifact {
     startCommand: 'node server.js',
     assetOptions: {
       assetHashType: AssetHashType.CUSTOM,
-      assetHash: hashFiles(ROOT, ['app', 'package-lock.json']),
+      assetHash: hashFiles(ROOT, REFERENCE_APP_SOURCES),
       bundling: {
         // Never used: local bundling below always succeeds where the project installs.
         image: DockerImage.fromRegistry('public.ecr.aws/docker/library/node:20'),
@@ -32,23 +33,6 @@ export function referenceApp(): AppArtifact {
       },
     },
   };
-}
-
-/** Bundles the app into `outputDir` as it ships: `server.js` and `static/`. */
-export function bundleReferenceApp(outputDir: string): void {
-  const esbuild = require('esbuild') as typeof import('esbuild');
-  esbuild.buildSync({
-    entryPoints: [path.join(APP, 'src', 'main.ts')],
-    outfile: path.join(outputDir, 'server.js'),
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    external: ['pg-native'],
-    minify: true,
-    legalComments: 'none',
-    logLevel: 'warning',
-  });
-  fs.cpSync(path.join(APP, 'static'), path.join(outputDir, 'static'), { recursive: true });
 }
 
 /**

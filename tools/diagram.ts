@@ -5,7 +5,8 @@
 import { findKey } from '../core/template-query';
 import { DEFAULTS } from '../core/config';
 import { StageNumber } from '../core/stages';
-import { projectContext, StageTemplates, synthesizeStage, SynthOptions } from './synth-cache';
+import { projectContext } from '../core/project-context';
+import { StageTemplates, synthesizeStage, SynthOptions } from './synth-cache';
 
 /** Where a node sits: outside the VPC, or in a subnet tier. */
 type Place = 'internet' | 'region' | 'Public' | 'App' | 'Data';

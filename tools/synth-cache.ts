@@ -9,6 +9,7 @@ import * as path from 'path';
 import { App } from 'aws-cdk-lib';
 import { parseConfig } from '../core/config';
 import { hashFiles } from '../core/hash-files';
+import { projectContext } from '../core/project-context';
 import { StageNumber } from '../core/stages';
 import { buildStage } from '../stages';
 
@@ -31,10 +32,6 @@ export interface SynthResult {
   readonly cached: boolean;
 }
 
-/** The context of cdk.json: the configuration `cdk synth` uses without `-c` flags. */
-export function projectContext(): Record<string, unknown> {
-  return JSON.parse(fs.readFileSync(path.join(ROOT, 'cdk.json'), 'utf8')).context;
-}
 
 export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}): SynthResult {
   const context = { ...projectContext(), ...options.context, stage };

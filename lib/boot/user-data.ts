@@ -1,5 +1,3 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +5,7 @@ import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { bootScriptLines } from './boot-script';
 
 /** The app an instance runs: a folder shipped as a CDK asset and the command that starts it. */
 export interface AppArtifact {
@@ -90,8 +89,7 @@ export interface CacheConnection {
   readonly authToken: secretsmanager.ISecret;
 }
 
-/** Where the data volume is mounted: PostgreSQL's home on Amazon Linux. */
-export const DATA_MOUNT = '/var/lib/pgsql';
+export { DATA_MOUNT } from './boot-script';
 
 /**
  * The user data of an app instance: its settings as exported variables, then the boot script
@@ -105,36 +103,22 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
     actions: ['s3:GetObject'],
     resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
   }));
-  const vars: Record<string, string> = {
-    STAGE: options.stageLabel,
-    AWS_REGION: options.region,
-    APP_PORT: String(options.port),
-    APP_PACKAGE_URL: asset.s3ObjectUrl,
-    APP_START: options.app.startCommand,
-    LOG_GROUP_APP: options.appLogGroup.logGroupName,
-    LOG_GROUP_SYSTEM: options.systemLogGroup.logGroupName,
-    DB_MODE: options.database ? 'managed' : 'local',
-  };
-  if (options.database) {
-    vars.DB_SECRET_ARN = options.database.secret.secretArn;
-    if (options.database.host) vars.DB_HOST = options.database.host;
-    if (options.database.readerHost) vars.DB_READER_HOST = options.database.readerHost;
-  }
-  if (options.cache) {
-    vars.CACHE_ENDPOINT = options.cache.endpoint;
-    vars.CACHE_SECRET_ARN = options.cache.authToken.secretArn;
-  }
-  if (options.queueUrl) vars.QUEUE_URL = options.queueUrl;
-  if (options.healthCheck) vars.HEALTH_CHECK = options.healthCheck;
-  if (options.dataVolume) {
-    vars.DATA_VOLUME_ID = options.dataVolume.volumeId;
-    vars.DATA_MOUNT = DATA_MOUNT;
-  }
-  for (const [key, value] of Object.entries(vars)) {
-    if (value.includes("'")) throw new Error(`boot setting ${key} must not contain a single quote: ${value}`);
-  }
-  const script = fs.readFileSync(path.join(__dirname, 'instance-boot.sh'), 'utf8').replace(/^#!.*\n/, '');
   const userData = ec2.UserData.forLinux();
-  userData.addCommands(...Object.entries(vars).map(([k, v]) => `export ${k}='${v}'`), script);
+  userData.addCommands(...bootScriptLines({
+    stageLabel: options.stageLabel,
+    region: options.region,
+    port: options.port,
+    packageUrl: asset.s3ObjectUrl,
+    startCommand: options.app.startCommand,
+    appLogGroup: options.appLogGroup.logGroupName,
+    systemLogGroup: options.systemLogGroup.logGroupName,
+    database: options.database && {
+      secretArn: options.database.secret.secretArn, host: options.database.host, readerHost: options.database.readerHost,
+    },
+    cache: options.cache && { endpoint: options.cache.endpoint, secretArn: options.cache.authToken.secretArn },
+    queueUrl: options.queueUrl,
+    healthCheck: options.healthCheck,
+    dataVolumeId: options.dataVolume?.volumeId,
+  }));
   return userData;
 }

@@ -11,7 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../core/config';
 import { buildStage } from '../../stages';
-import { projectContext } from '../../tools/synth-cache';
+import { projectContext } from '../../core/project-context';
 
 // The bundled validator keeps ~350 MB of WASM memory outside the JS heap, which jest's
 // workerIdleMemoryLimit cannot see: release it when the test file is done.

@@ -1,0 +1,64 @@
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
+import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+
+export interface TfDataVolumeProps {
+  readonly availabilityZone: string;
+  /** GiB. */
+  readonly sizeGb: number;
+  /** DLM selects the volume by this tag value; unique per app. */
+  readonly snapshotTag: string;
+  /**
+   * Daily snapshots kept.
+   * @default 7
+   */
+  readonly snapshotsRetained?: number;
+}
+
+/**
+ * The volume of stage 1's PostgreSQL, as the CDK `DataVolume`: encrypted gp3, `prevent_destroy`
+ * (Terraform refuses a plan that would delete it), daily snapshots by Data Lifecycle Manager.
+ */
+export class TfDataVolume extends Construct {
+  public readonly volume: EbsVolume;
+
+  constructor(scope: Construct, id: string, props: TfDataVolumeProps) {
+    super(scope, id);
+    this.volume = new EbsVolume(this, 'Resource', {
+      availabilityZone: props.availabilityZone,
+      size: props.sizeGb,
+      type: 'gp3',
+      encrypted: true,
+      finalSnapshot: true,
+      tags: { DailySnapshot: props.snapshotTag },
+      lifecycle: { preventDestroy: true },
+    });
+    const role = new IamRole(this, 'SnapshotRole', {
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'SnapshotAssume', {
+        statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['dlm.amazonaws.com'] }] }],
+      }).json,
+    });
+    new IamRolePolicyAttachment(this, 'SnapshotRolePolicy', {
+      role: role.name,
+      policyArn: 'arn:aws:iam::aws:policy/service-role/AWSDataLifecycleManagerServiceRole',
+    });
+    new DlmLifecyclePolicy(this, 'SnapshotPolicy', {
+      description: 'Daily snapshots of the data volume',
+      state: 'ENABLED',
+      executionRoleArn: role.arn,
+      policyDetails: {
+        resourceTypes: ['VOLUME'],
+        targetTags: { DailySnapshot: props.snapshotTag },
+        schedule: [{
+          name: 'Daily',
+          createRule: { interval: 24, intervalUnit: 'HOURS', times: ['03:00'] },
+          retainRule: { count: props.snapshotsRetained ?? 7 },
+          copyTags: true,
+        }],
+      },
+    });
+  }
+}

@@ -1,0 +1,162 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
+import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Instance } from '@cdktf/provider-aws/lib/instance';
+import { Construct } from 'constructs';
+import { bootScriptLines, DATA_MOUNT } from '../lib/boot/boot-script';
+import { TfAppPackage } from './app-package';
+
+/** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (the one CDK's `latestAmazonLinux2023` reads). */
+export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+
+export interface TfSingleBoxProps {
+  readonly subnetId: string;
+  readonly securityGroupId: string;
+  readonly instanceType: string;
+  readonly region: string;
+  /** Folder of the bundled app and its start command. */
+  readonly app: { readonly path: string; readonly startCommand: string };
+  readonly port: number;
+  readonly stageLabel: string;
+  readonly alarmTopicArn: string;
+  readonly logRetentionDays: number;
+  /** The data volume the boot script attaches, with its ARN for the policy. */
+  readonly dataVolume?: { readonly id: string; readonly arn: string };
+}
+
+/**
+ * The box of stage 1, as the CDK `SingleBox`: Amazon Linux 2023 on Graviton from the public SSM
+ * parameter, IMDSv2 required, encrypted gp3 root volume, detailed monitoring, Session Manager
+ * (no key pair, no SSH), the boot script as user data (a new version replaces the box), an
+ * Elastic IP, and alarms: system status (EC2 recovers the instance), instance status, CPU, memory
+ * and disks (CloudWatch agent). The boot script attaches the data volume itself.
+ */
+export class TfSingleBox extends Construct {
+  public readonly instance: Instance;
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: TfSingleBoxProps) {
+    super(scope, id);
+    const appLogs = new CloudwatchLogGroup(this, 'AppLogGroup', { retentionInDays: props.logRetentionDays });
+    const systemLogs = new CloudwatchLogGroup(this, 'SystemLogGroup', { retentionInDays: props.logRetentionDays });
+    const pkg = new TfAppPackage(this, 'AppPackage', { path: props.app.path });
+
+    const role = new IamRole(this, 'InstanceRole', {
+      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'Assume', {
+        statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
+      }).json,
+    });
+    new IamRolePolicyAttachment(this, 'SessionManager', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        actions: ['cloudwatch:PutMetricData'],
+        resources: ['*'],
+        condition: [{ test: 'StringEquals', variable: 'cloudwatch:namespace', values: ['CWAgent'] }],
+      },
+      {
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+        resources: [appLogs.arn, `${appLogs.arn}:*`, systemLogs.arn, `${systemLogs.arn}:*`],
+      },
+      { actions: ['s3:GetObject'], resources: [`${pkg.bucket.arn}/${pkg.object.key}`] },
+    ];
+    if (props.dataVolume) {
+      statements.push(
+        { actions: ['ec2:AttachVolume'], resources: [props.dataVolume.arn] },
+        {
+          actions: ['ec2:AttachVolume'],
+          resources: [`arn:aws:ec2:${props.region}:*:instance/*`],
+          condition: [{ test: 'StringEquals', variable: 'aws:ResourceTag/DataVolumeHost', values: [props.dataVolume.id] }],
+        },
+        { actions: ['ec2:DescribeVolumes'], resources: ['*'] },
+      );
+    }
+    new IamRolePolicy(this, 'InstancePolicy', {
+      role: role.id,
+      policy: new DataAwsIamPolicyDocument(this, 'Permissions', { statement: statements }).json,
+    });
+    const profile = new IamInstanceProfile(this, 'InstanceProfile', { role: role.name });
+
+    const lines = bootScriptLines({
+      stageLabel: props.stageLabel,
+      region: props.region,
+      port: props.port,
+      packageUrl: pkg.url,
+      startCommand: props.app.startCommand,
+      appLogGroup: appLogs.name,
+      systemLogGroup: systemLogs.name,
+      dataVolumeId: props.dataVolume?.id,
+    });
+    // The settings hold Terraform references; the script's own `${...}` and `%{...}` are shell.
+    const script = lines.pop()!.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+    const userData = ['#!/bin/bash', ...lines, script].join('\n');
+    const ami = new DataAwsSsmParameter(this, 'Ami', { name: AL2023_ARM64_PARAMETER });
+    this.instance = new Instance(this, 'Resource', {
+      ami: ami.insecureValue,
+      instanceType: props.instanceType,
+      subnetId: props.subnetId,
+      vpcSecurityGroupIds: [props.securityGroupId],
+      iamInstanceProfile: profile.name,
+      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+      monitoring: true,
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true },
+      userData,
+      userDataReplaceOnChange: true,
+      tags: props.dataVolume ? { DataVolumeHost: props.dataVolume.id } : undefined,
+    });
+    const ip = new Eip(this, 'ElasticIp', { domain: 'vpc' });
+    new EipAssociation(this, 'ElasticIpAssociation', { allocationId: ip.allocationId, instanceId: this.instance.id });
+    this.addAlarms(props, props.dataVolume !== undefined);
+  }
+
+  private addAlarms(props: TfSingleBoxProps, localDatabase: boolean) {
+    const notify = [props.alarmTopicArn];
+    const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'comparisonOperator'>) => {
+      const a = new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        okActions: notify,
+        ...config,
+        alarmActions: [...(config.alarmActions ?? []), ...notify],
+      });
+      this.alarms.push(a);
+      return a;
+    };
+    const ec2 = (metricName: string, statistic: string) => ({
+      namespace: 'AWS/EC2', metricName, statistic, period: 60, dimensions: { InstanceId: this.instance.id }, treatMissingData: 'breaching',
+    });
+    const agent = (metricName: string, extra: Record<string, string> = {}) => ({
+      namespace: 'CWAgent', metricName, statistic: 'Average', period: 300, dimensions: { InstanceId: this.instance.id, ...extra }, treatMissingData: 'missing',
+    });
+    alarm('SystemStatusAlarm', {
+      ...ec2('StatusCheckFailed_System', 'Maximum'), threshold: 1, evaluationPeriods: 2,
+      alarmDescription: 'The host failed its system status check: EC2 recovers the instance onto new hardware',
+      alarmActions: [`arn:aws:automate:${props.region}:ec2:recover`],
+    });
+    alarm('InstanceStatusAlarm', {
+      ...ec2('StatusCheckFailed_Instance', 'Maximum'), threshold: 1, evaluationPeriods: 3,
+      alarmDescription: 'The instance failed its status check (kernel, boot, network): inspect it through Session Manager',
+    });
+    alarm('CpuAlarm', {
+      ...ec2('CPUUtilization', 'Average'), threshold: 80, evaluationPeriods: 15,
+      alarmDescription: 'CPU above 80 % for 15 minutes: the box is the ceiling; time to split the database (stage 2) or grow the instance',
+    });
+    alarm('MemoryAlarm', {
+      ...agent('mem_used_percent'), threshold: 90, evaluationPeriods: 3,
+      alarmDescription: 'Memory above 90 % for 15 minutes: the app and the database compete for memory',
+    });
+    alarm('RootDiskAlarm', { ...agent('disk_used_percent', { path: '/' }), threshold: 85, evaluationPeriods: 1, alarmDescription: 'Root volume above 85 % full' });
+    if (localDatabase) {
+      alarm('DataDiskAlarm', {
+        ...agent('disk_used_percent', { path: DATA_MOUNT }), threshold: 80, evaluationPeriods: 1,
+        alarmDescription: 'Database volume above 80 % full: grow the volume (online) or move to stage 2',
+      });
+    }
+  }
+}

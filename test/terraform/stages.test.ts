@@ -1,0 +1,99 @@
+/**
+ * The stages as Terraform JSON (CDK for Terraform): what `growth-stages synth --engine terraform`
+ * writes, its security properties, the addresses of what holds data, refusals, and a snapshot
+ * per stack from `Testing.synth`.
+ */
+import { TERRAFORM_STAGES } from '../../terraform/stages';
+import { TerraformStacks } from '../../tools/parity';
+import { synthTerraformStage, testingSynth } from '../support/terraform';
+
+const NETWORK = 'webapp-network';
+const DATA = 'webapp-data';
+const APP = 'webapp-app';
+
+describe('stage 1 as Terraform', () => {
+  let tf: TerraformStacks;
+  beforeAll(() => {
+    tf = synthTerraformStage(1);
+  });
+  const resources = (stack: string, type: string) => Object.entries<any>(tf[stack].resource?.[type] ?? {});
+  const one = (stack: string, type: string) => {
+    const found = resources(stack, type);
+    expect(found).toHaveLength(1);
+    return found[0][1];
+  };
+
+  test('writes the stacks of the CloudFormation stage, each with the AWS provider in the region and local state', () => {
+    expect(Object.keys(tf).sort()).toEqual([APP, DATA, NETWORK]);
+    for (const [name, stack] of Object.entries<any>(tf)) {
+      expect(stack.provider.aws).toEqual([expect.objectContaining({ region: 'us-east-1' })]);
+      expect(stack.terraform.backend).toEqual({ local: { path: `terraform.${name}.tfstate` } });
+    }
+  });
+
+  test('keeps state in S3 when tfStateBucket is set, encrypted and locked', () => {
+    const s3 = synthTerraformStage(1, { tfStateBucket: 'acme-terraform-state' });
+    expect((s3[DATA] as any).terraform.backend).toEqual({
+      s3: { bucket: 'acme-terraform-state', key: 'growth-stages/webapp-data.tfstate', region: 'us-east-1', encrypt: true, use_lockfile: true },
+    });
+  });
+
+  test('requires IMDSv2, encrypts the root and data volumes, and keeps the data volume from being destroyed', () => {
+    const instance = one(APP, 'aws_instance');
+    expect(instance).toMatchObject({
+      metadata_options: { http_tokens: 'required' }, monitoring: true, user_data_replace_on_change: true,
+      root_block_device: { encrypted: true, volume_type: 'gp3', volume_size: 20 },
+    });
+    expect(instance.key_name).toBeUndefined();
+    expect(one(DATA, 'aws_ebs_volume')).toMatchObject({ encrypted: true, type: 'gp3', size: 20, final_snapshot: true, lifecycle: { prevent_destroy: true } });
+  });
+
+  test('opens only 80 and 443 to the internet, no SSH, and strips the default security group', () => {
+    const rules = resources(NETWORK, 'aws_vpc_security_group_ingress_rule').map(([, r]) => [r.cidr_ipv4, r.from_port, r.to_port]);
+    expect(rules.sort()).toEqual([['0.0.0.0/0', 443, 443], ['0.0.0.0/0', 80, 80]]);
+    const defaultGroup = one(NETWORK, 'aws_default_security_group');
+    expect(defaultGroup.ingress).toBeUndefined();
+    expect(defaultGroup.egress).toBeUndefined();
+  });
+
+  test('logs all VPC traffic and keeps the app package in a private, encrypted, TLS-only bucket', () => {
+    expect(one(NETWORK, 'aws_flow_log')).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+    expect(one(APP, 'aws_s3_bucket_public_access_block')).toMatchObject({
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(one(APP, 'aws_s3_bucket_server_side_encryption_configuration').rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } }]);
+    const tlsOnly = Object.values<any>(tf[APP].data?.aws_iam_policy_document ?? {}).find((d) => JSON.stringify(d).includes('aws:SecureTransport'));
+    expect(tlsOnly.statement[0]).toMatchObject({ effect: 'Deny', condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }] });
+  });
+
+  test('passes the boot script to the instance with its shell expansions escaped from Terraform', () => {
+    const userData: string = one(APP, 'aws_instance').user_data;
+    const interpolations = userData.match(/(?<!\$)\$\{[^}]*\}/g) ?? [];
+    // Only the settings refer to Terraform values; everything else is the shell's own.
+    expect(interpolations.every((i) => /^\$\{(aws_|data\.terraform_remote_state)/.test(i))).toBe(true);
+    expect(userData).toContain("export DB_MODE='local'");
+    expect(userData).toContain('$${DB_HOST:-');
+    expect(userData).not.toMatch(/(?<!%)%\{/);
+  });
+
+  test('gives what holds data the addresses the later stages keep', () => {
+    // A public contract, as logical IDs are for CloudFormation: a new address would destroy the
+    // old resource and create an empty one.
+    expect(resources(DATA, 'aws_ebs_volume').map(([id]) => id)).toEqual(['DataVolume_175940C2']);
+    expect(resources(NETWORK, 'aws_vpc').map(([id]) => id)).toEqual(['Network_Vpc_FAC8F4A5']);
+    expect(resources(NETWORK, 'aws_subnet').map(([id]) => id).sort()).toEqual([
+      'Network_AppSubnet1_D1DBC460', 'Network_AppSubnet2_8955FE43', 'Network_DataSubnet1_61A502D8',
+      'Network_DataSubnet2_5609917C', 'Network_PublicSubnet1_3B56D098', 'Network_PublicSubnet2_E7B6D3F8',
+    ]);
+  });
+
+  test('matches the snapshot of every stack (Testing.synth)', () => {
+    const stacks = testingSynth(1);
+    for (const [name, stack] of Object.entries(stacks).sort()) expect(stack).toMatchSnapshot(name);
+  });
+});
+
+test('refuses a stage not yet built for Terraform, naming the ones that are', () => {
+  expect(TERRAFORM_STAGES).toEqual([1]);
+  expect(() => synthTerraformStage(3)).toThrow('invalid value for "stage": "load-balanced"; accepted: with --engine terraform, a stage built for Terraform so far: single-box');
+});

@@ -1,0 +1,78 @@
+/**
+ * What a stage is made of and how it is secured, read the same way from its CloudFormation
+ * templates and from its Terraform JSON, so a test can say the two engines build the same thing
+ * and the README can show it. Each row is a component or a security property; its value is what
+ * both outputs must agree on.
+ */
+import { StageTemplates } from './synth-cache';
+
+export type ParitySummary = Record<string, string>;
+
+/** Terraform JSON per stack (`cdk.tf.json`). */
+export type TerraformStacks = Record<string, { resource?: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> }>;
+
+const list = (values: Iterable<string | number>) => [...values].map(String).sort().join(', ') || 'none';
+
+export function cloudFormationParity(templates: StageTemplates): ParitySummary {
+  const all = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {}));
+  const of = (type: string) => all.filter((r) => r.Type === type).map((r) => r.Properties ?? {});
+  const instances = of('AWS::EC2::Instance');
+  const launchTemplates = of('AWS::EC2::LaunchTemplate');
+  const parameters = Object.values(templates).flatMap((t) => Object.values<any>(t.Parameters ?? {})).map((p) => String(p.Default));
+  const ingress = of('AWS::EC2::SecurityGroup').flatMap((g) => g.SecurityGroupIngress ?? [])
+    .concat(of('AWS::EC2::SecurityGroupIngress'))
+    .filter((r) => r.CidrIp === '0.0.0.0/0').map((r) => `${r.FromPort}`);
+  const volumes = of('AWS::EC2::Volume');
+  const dlm = of('AWS::DLM::LifecyclePolicy').flatMap((p) => p.PolicyDetails.Schedules);
+  return {
+    'VPC subnets': list(of('AWS::EC2::Subnet').map((s) => s.CidrBlock)),
+    'Flow logs': list(of('AWS::EC2::FlowLog').map((f) => f.TrafficType)),
+    'S3 gateway endpoint': String(of('AWS::EC2::VPCEndpoint').filter((e) => JSON.stringify(e.ServiceName).includes('s3')).length),
+    'Ports open to the internet': list(new Set(ingress)),
+    'Instances': list(instances.map((i) => `${i.InstanceType}${i.Monitoring ? ', detailed monitoring' : ''}`)),
+    'Instance AMI parameter': list(new Set(parameters.filter((p) => p.startsWith('/aws/service/ami-')))),
+    'IMDSv2 required': String(instances.length > 0 && launchTemplates.every((l) => l.LaunchTemplateData.MetadataOptions?.HttpTokens === 'required')),
+    'Root volumes': list(instances.flatMap((i) => i.BlockDeviceMappings.map((b: any) => `${b.Ebs.VolumeType} ${b.Ebs.VolumeSize} GiB${b.Ebs.Encrypted ? ' encrypted' : ''}`))),
+    'Data volumes': list(volumes.map((v) => `${v.VolumeType} ${v.Size} GiB${v.Encrypted ? ' encrypted' : ''}`)),
+    'Data volume kept on removal': list(all.filter((r) => r.Type === 'AWS::EC2::Volume').map((r) => (r.DeletionPolicy === 'Snapshot' || r.DeletionPolicy === 'Retain' ? 'yes' : 'no'))),
+    'Daily snapshots': list(dlm.map((s: any) => `${s.CreateRule.Times[0]} UTC, keep ${s.RetainRule.Count}`)),
+    'Elastic IPs': String(of('AWS::EC2::EIP').length),
+    'Alarm topic encrypted': list(of('AWS::SNS::Topic').map((t) => String(Boolean(t.KmsMasterKeyId)))),
+    'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
+    'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName).map((a) => `${a.Namespace}/${a.MetricName}`)),
+    'Log retention (days)': list(new Set(of('AWS::Logs::LogGroup').map((l) => l.RetentionInDays))),
+  };
+}
+
+export function terraformParity(stacks: TerraformStacks): ParitySummary {
+  const of = (type: string) => Object.values(stacks).flatMap((s) => Object.values<any>(s.resource?.[type] ?? {}));
+  const instances = of('aws_instance');
+  const ssm = Object.values(stacks).flatMap((s) => Object.values<any>(s.data?.aws_ssm_parameter ?? {})).map((p) => p.name);
+  const ingress = of('aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4 === '0.0.0.0/0').map((r) => `${r.from_port}`);
+  const volumes = of('aws_ebs_volume');
+  const dlm = of('aws_dlm_lifecycle_policy').flatMap((p) => p.policy_details.schedule);
+  return {
+    'VPC subnets': list(of('aws_subnet').map((s) => s.cidr_block)),
+    'Flow logs': list(of('aws_flow_log').map((f) => f.traffic_type)),
+    'S3 gateway endpoint': String(of('aws_vpc_endpoint').filter((e) => String(e.service_name).endsWith('.s3') && e.vpc_endpoint_type === 'Gateway').length),
+    'Ports open to the internet': list(new Set(ingress)),
+    'Instances': list(instances.map((i) => `${i.instance_type}${i.monitoring ? ', detailed monitoring' : ''}`)),
+    'Instance AMI parameter': list(new Set(ssm.filter((p) => p.startsWith('/aws/service/ami-')))),
+    'IMDSv2 required': String(instances.length > 0 && instances.every((i) => i.metadata_options?.http_tokens === 'required')),
+    'Root volumes': list(instances.map((i) => `${i.root_block_device.volume_type} ${i.root_block_device.volume_size} GiB${i.root_block_device.encrypted ? ' encrypted' : ''}`)),
+    'Data volumes': list(volumes.map((v) => `${v.type} ${v.size} GiB${v.encrypted ? ' encrypted' : ''}`)),
+    'Data volume kept on removal': list(volumes.map((v) => (v.lifecycle?.prevent_destroy && v.final_snapshot ? 'yes' : 'no'))),
+    'Daily snapshots': list(dlm.map((s: any) => `${s.create_rule.times[0]} UTC, keep ${s.retain_rule.count}`)),
+    'Elastic IPs': String(of('aws_eip').length),
+    'Alarm topic encrypted': list(of('aws_sns_topic').map((t) => String(Boolean(t.kms_master_key_id)))),
+    'Move-up alarms': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.includes('-move-to-'))),
+    'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-')).map((a) => `${a.namespace}/${a.metric_name}`)),
+    'Log retention (days)': list(new Set(of('aws_cloudwatch_log_group').map((l) => l.retention_in_days))),
+  };
+}
+
+/** The README's table: one row per component, with the value both engines produce. */
+export function renderParityTable(summary: ParitySummary): string {
+  return ['| component or property | CloudFormation and Terraform |', '|---|---|',
+    ...Object.entries(summary).map(([k, v]) => `| ${k} | ${v} |`)].join('\n') + '\n';
+}
