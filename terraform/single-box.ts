@@ -29,6 +29,8 @@ export interface TfSingleBoxProps {
   readonly logRetentionDays: number;
   /** The data volume the boot script attaches, with its ARN for the policy. */
   readonly dataVolume?: { readonly id: string; readonly arn: string };
+  /** A managed database: the secret with its connection settings. */
+  readonly database?: { readonly secretArn: string };
 }
 
 /**
@@ -66,6 +68,7 @@ export class TfSingleBox extends Construct {
       },
       { actions: ['s3:GetObject'], resources: [`${pkg.bucket.arn}/${pkg.object.key}`] },
     ];
+    if (props.database) statements.push({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.database.secretArn] });
     if (props.dataVolume) {
       statements.push(
         { actions: ['ec2:AttachVolume'], resources: [props.dataVolume.arn] },
@@ -92,6 +95,7 @@ export class TfSingleBox extends Construct {
       appLogGroup: appLogs.name,
       systemLogGroup: systemLogs.name,
       dataVolumeId: props.dataVolume?.id,
+      database: props.database && { secretArn: props.database.secretArn },
     });
     // The settings hold Terraform references; the script's own `${...}` and `%{...}` are shell.
     const script = lines.pop()!.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');

@@ -41,7 +41,37 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName).map((a) => `${a.Namespace}/${a.MetricName}`)),
     'Log retention (days)': list(new Set(of('AWS::Logs::LogGroup').map((l) => l.RetentionInDays))),
+    'Aurora clusters': list(all.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => aurora({
+      engine: r.Properties.Engine, version: r.Properties.EngineVersion, port: r.Properties.Port, encrypted: r.Properties.StorageEncrypted,
+      deletionProtection: r.Properties.DeletionProtection, backupDays: r.Properties.BackupRetentionPeriod,
+      iamAuth: r.Properties.EnableIAMDatabaseAuthentication, capacity: r.Properties.ServerlessV2ScalingConfiguration,
+      keptOnRemoval: r.DeletionPolicy === 'Snapshot',
+      tls: of('AWS::RDS::DBClusterParameterGroup').some((g) => g.Parameters?.['rds.force_ssl'] === '1'),
+    }))),
+    'Aurora instances': String(of('AWS::RDS::DBInstance').length),
+    'Database admits': list(new Set(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.FromPort === 5433)
+      .map((r) => `${sourceName(JSON.stringify(r.SourceSecurityGroupId))} on ${r.FromPort}`))),
+    'Secrets': String(of('AWS::SecretsManager::Secret').length),
   };
+}
+
+interface AuroraFacts {
+  readonly engine: string; readonly version: string; readonly port: number; readonly encrypted: boolean; readonly deletionProtection: boolean;
+  readonly backupDays: number; readonly iamAuth: boolean; readonly capacity: { MinCapacity?: number; MaxCapacity?: number; min_capacity?: number; max_capacity?: number };
+  readonly keptOnRemoval: boolean; readonly tls: boolean;
+}
+
+function aurora(f: AuroraFacts): string {
+  const min = f.capacity.MinCapacity ?? f.capacity.min_capacity;
+  const max = f.capacity.MaxCapacity ?? f.capacity.max_capacity;
+  return [`${f.engine} ${f.version} on ${f.port}`, f.encrypted && 'encrypted', f.tls && 'TLS required', f.iamAuth && 'IAM auth',
+    `${f.backupDays} days of backups`, f.deletionProtection && 'deletion protection', f.keptOnRemoval && 'final snapshot',
+    `${min}-${max} ACUs`].filter(Boolean).join(', ');
+}
+
+/** Which security group a rule admits, by the name it is referenced through. */
+function sourceName(reference: string): string {
+  return /AppSecurityGroup/.test(reference) ? 'app' : /WorkerSecurityGroup/.test(reference) ? 'workers' : 'other';
 }
 
 export function terraformParity(stacks: TerraformStacks): ParitySummary {
@@ -68,6 +98,16 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'Move-up alarms': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.includes('-move-to-'))),
     'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-')).map((a) => `${a.namespace}/${a.metric_name}`)),
     'Log retention (days)': list(new Set(of('aws_cloudwatch_log_group').map((l) => l.retention_in_days))),
+    'Aurora clusters': list(of('aws_rds_cluster').map((c) => aurora({
+      engine: c.engine, version: c.engine_version, port: c.port, encrypted: c.storage_encrypted, deletionProtection: c.deletion_protection,
+      backupDays: c.backup_retention_period, iamAuth: c.iam_database_authentication_enabled, capacity: c.serverlessv2_scaling_configuration,
+      keptOnRemoval: c.skip_final_snapshot === false && c.lifecycle?.prevent_destroy === true,
+      tls: of('aws_rds_cluster_parameter_group').some((g) => g.parameter.some((p: any) => p.name === 'rds.force_ssl' && p.value === '1')),
+    }))),
+    'Aurora instances': String(of('aws_rds_cluster_instance').length),
+    'Database admits': list(new Set(of('aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 5433)
+      .map((r) => `${sourceName(JSON.stringify(r.referenced_security_group_id))} on ${r.from_port}`))),
+    'Secrets': String(of('aws_secretsmanager_secret').length),
   };
 }
 

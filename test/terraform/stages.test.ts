@@ -87,13 +87,55 @@ describe('stage 1 as Terraform', () => {
     ]);
   });
 
-  test('matches the snapshot of every stack (Testing.synth)', () => {
-    const stacks = testingSynth(1);
-    for (const [name, stack] of Object.entries(stacks).sort()) expect(stack).toMatchSnapshot(name);
+});
+
+describe('stage 2 as Terraform', () => {
+  let tf: TerraformStacks;
+  beforeAll(() => {
+    tf = synthTerraformStage(2);
+  });
+  const resources = (stack: string, type: string) => Object.entries<any>(tf[stack].resource?.[type] ?? {});
+
+  test('moves PostgreSQL to Aurora, kept from destruction, with a generated password in Secrets Manager', () => {
+    const [[clusterId, cluster]] = resources(DATA, 'aws_rds_cluster');
+    // The address later stages keep (a new one would destroy the cluster: prevent_destroy refuses it).
+    expect(clusterId).toBe('Database_Cluster_C6094C50');
+    expect(cluster).toMatchObject({
+      engine: 'aurora-postgresql', engine_version: '16.6', port: 5433, storage_encrypted: true, deletion_protection: true,
+      skip_final_snapshot: false, backup_retention_period: 7, iam_database_authentication_enabled: true, lifecycle: { prevent_destroy: true },
+      serverlessv2_scaling_configuration: { min_capacity: 0, max_capacity: 8 }, database_name: 'app', master_username: 'app_admin',
+    });
+    expect(cluster.master_password).toMatch(/^\$\{random_password\.Database_Password_[0-9A-F]{8}\.result\}$/);
+    const [[, version]] = resources(DATA, 'aws_secretsmanager_secret_version');
+    expect(version.secret_string).toContain('"host" = aws_rds_cluster.Database_Cluster_C6094C50.endpoint');
+    expect(tf[DATA] as any).toMatchObject({ provider: { random: [{}] } });
+  });
+
+  test('admits only the app security group to the database, on its port', () => {
+    const rules = resources(DATA, 'aws_vpc_security_group_ingress_rule').map(([, r]) => r);
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ from_port: 5433, to_port: 5433, ip_protocol: 'tcp' });
+    expect(rules[0].referenced_security_group_id).toMatch(/AppSecurityGroup/);
+    expect(rules[0].cidr_ipv4).toBeUndefined();
+  });
+
+  test('points the box at the database secret and lets it read only that secret, keeping the volume attached for the copy', () => {
+    const [[, instance]] = resources(APP, 'aws_instance');
+    expect(instance.user_data).toContain("export DB_MODE='managed'");
+    expect(instance.user_data).toMatch(/export DB_SECRET_ARN='\$\{data\.terraform_remote_state\.cross-stack-reference-input-webapp-data\.outputs\./);
+    expect(instance.user_data).toContain('export DATA_VOLUME_ID=');
+    const policy = Object.values<any>(tf[APP].data.aws_iam_policy_document).find((d) => JSON.stringify(d).includes('secretsmanager:GetSecretValue'));
+    const statement = policy.statement.find((s: any) => s.actions.includes('secretsmanager:GetSecretValue'));
+    expect(statement.resources).toHaveLength(1);
   });
 });
 
+test.each(TERRAFORM_STAGES)('stage %i matches the snapshot of every stack (Testing.synth)', (stage) => {
+  const stacks = testingSynth(stage);
+  for (const [name, stack] of Object.entries(stacks).sort()) expect(stack).toMatchSnapshot(name);
+});
+
 test('refuses a stage not yet built for Terraform, naming the ones that are', () => {
-  expect(TERRAFORM_STAGES).toEqual([1]);
-  expect(() => synthTerraformStage(3)).toThrow('invalid value for "stage": "load-balanced"; accepted: with --engine terraform, a stage built for Terraform so far: single-box');
+  expect(TERRAFORM_STAGES).toEqual([1, 2]);
+  expect(() => synthTerraformStage(3)).toThrow('invalid value for "stage": "load-balanced"; accepted: with --engine terraform, a stage built for Terraform so far: single-box, split-db (or their numbers)');
 });

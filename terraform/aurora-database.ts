@@ -1,0 +1,137 @@
+import { Fn } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Construct } from 'constructs';
+
+/** The engine version of every cluster (the CDK side's AURORA_POSTGRES_VERSION). */
+export const AURORA_POSTGRES_VERSION = '16.6';
+
+export interface TfAuroraDatabaseProps {
+  readonly vpcId: string;
+  /** Isolated subnets in at least 2 AZs. */
+  readonly subnetIds: string[];
+  /** AZ of each instance in turn: the writer, then the readers. */
+  readonly availabilityZones: string[];
+  /** Fixed name of the cluster (it names its log group). */
+  readonly clusterIdentifier: string;
+  readonly port: number;
+  readonly readers: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  /** Security groups admitted on `port`. */
+  readonly clientSecurityGroupIds: string[];
+  readonly alarmTopicArn: string;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * Aurora PostgreSQL Serverless v2, as the CDK `AuroraDatabase`: storage encrypted, TLS required
+ * by the cluster parameter group, a generated password in a Secrets Manager secret with the
+ * connection settings (not an RDS-managed one, which a global database cannot use), IAM
+ * authentication, 7 days of backups, deletion protection, a final snapshot and
+ * `prevent_destroy`, the PostgreSQL log exported with retention; alarms on CPU and connections.
+ */
+export class TfAuroraDatabase extends Construct {
+  public readonly cluster: RdsCluster;
+  public readonly secret: SecretsmanagerSecret;
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: TfAuroraDatabaseProps) {
+    super(scope, id);
+    const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Aurora cluster' });
+    props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {
+      securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
+      description: 'PostgreSQL from the app',
+    }));
+    const subnets = new DbSubnetGroup(this, 'Subnets', { description: 'Subnets of the Aurora cluster', subnetIds: props.subnetIds });
+    const parameters = new RdsClusterParameterGroup(this, 'ParameterGroup', {
+      family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split('.')[0]}`,
+      description: 'Requires TLS for every connection',
+      parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'log_min_duration_statement', value: '1000' }],
+    });
+    // Created before the cluster exports to it, so it has a retention.
+    const log = new CloudwatchLogGroup(this, 'PostgresqlLog', {
+      name: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+      retentionInDays: props.logRetentionDays,
+    });
+    const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
+    this.cluster = new RdsCluster(this, 'Cluster', {
+      clusterIdentifier: props.clusterIdentifier,
+      engine: 'aurora-postgresql',
+      engineVersion: AURORA_POSTGRES_VERSION,
+      databaseName: 'app',
+      masterUsername: 'app_admin',
+      masterPassword: password.result,
+      port: props.port,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      dbClusterParameterGroupName: parameters.name,
+      storageEncrypted: true,
+      iamDatabaseAuthenticationEnabled: true,
+      serverlessv2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
+      backupRetentionPeriod: 7,
+      preferredBackupWindow: '03:30-04:30',
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.clusterIdentifier}-final`,
+      copyTagsToSnapshot: true,
+      enabledCloudwatchLogsExports: ['postgresql'],
+      dependsOn: [log],
+      lifecycle: { preventDestroy: true },
+    });
+    for (let i = 0; i <= props.readers; i++) {
+      new RdsClusterInstance(this, i === 0 ? 'Writer' : `Reader${i}`, {
+        clusterIdentifier: this.cluster.id,
+        instanceClass: 'db.serverless',
+        engine: 'aurora-postgresql',
+        engineVersion: AURORA_POSTGRES_VERSION,
+        availabilityZone: props.availabilityZones[i % props.availabilityZones.length],
+        promotionTier: i === 0 ? 0 : 1,
+        autoMinorVersionUpgrade: true,
+        publiclyAccessible: false,
+      });
+    }
+    this.secret = new SecretsmanagerSecret(this, 'Secret', {
+      description: 'Credentials and connection settings of the Aurora cluster',
+      lifecycle: { preventDestroy: true },
+    });
+    new SecretsmanagerSecretVersion(this, 'SecretValue', {
+      secretId: this.secret.id,
+      secretString: Fn.jsonencode({
+        engine: 'postgres', host: this.cluster.endpoint, port: props.port, dbname: 'app',
+        username: 'app_admin', password: password.result, dbClusterIdentifier: this.cluster.clusterIdentifier,
+      }),
+    });
+    this.addAlarms(props);
+  }
+
+  /** Hostname of the reader endpoint. */
+  public get readerHost(): string {
+    return this.cluster.readerEndpoint;
+  }
+
+  private addAlarms(props: TfAuroraDatabaseProps) {
+    const alarm = (id: string, metricName: string, statistic: string, threshold: number, description: string) => {
+      this.alarms.push(new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`,
+        namespace: 'AWS/RDS', metricName, statistic, period: 300, dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
+        threshold, evaluationPeriods: 3, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'missing',
+        alarmDescription: description, alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
+      }));
+    };
+    alarm('CpuAlarm', 'CPUUtilization', 'Average', 80,
+      'Database CPU above 80 % for 15 minutes: add a reader and move reads to it, or raise the maximum capacity');
+    alarm('ConnectionsAlarm', 'DatabaseConnections', 'Maximum', 400,
+      'More than 400 connections for 15 minutes: check for connection leaks, add pooling (RDS Proxy)');
+  }
+}
