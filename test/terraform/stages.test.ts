@@ -124,7 +124,7 @@ describe('stage 2 as Terraform', () => {
     expect(instance.user_data).toContain("export DB_MODE='managed'");
     expect(instance.user_data).toMatch(/export DB_SECRET_ARN='\$\{data\.terraform_remote_state\.cross-stack-reference-input-webapp-data\.outputs\./);
     expect(instance.user_data).toContain('export DATA_VOLUME_ID=');
-    const policy = Object.values<any>(tf[APP].data.aws_iam_policy_document).find((d) => JSON.stringify(d).includes('secretsmanager:GetSecretValue'));
+    const policy = Object.values<any>(tf[APP].data?.aws_iam_policy_document ?? {}).find((d) => JSON.stringify(d).includes('secretsmanager:GetSecretValue'));
     const statement = policy.statement.find((s: any) => s.actions.includes('secretsmanager:GetSecretValue'));
     expect(statement.resources).toHaveLength(1);
   });
