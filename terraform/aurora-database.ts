@@ -62,6 +62,7 @@ export class TfAuroraDatabase extends Construct {
     const log = new CloudwatchLogGroup(this, 'PostgresqlLog', {
       name: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
       retentionInDays: props.logRetentionDays,
+      skipDestroy: true,
     });
     const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
     this.cluster = new RdsCluster(this, 'Cluster', {

@@ -71,7 +71,7 @@ export class TfNetwork extends Construct {
       routeTableIds: routeTables,
     });
 
-    const logGroup = new CloudwatchLogGroup(this, 'FlowLogGroup', { retentionInDays: props.flowLogRetentionDays });
+    const logGroup = new CloudwatchLogGroup(this, 'FlowLogGroup', { retentionInDays: props.flowLogRetentionDays, skipDestroy: true });
     const assume = new DataAwsIamPolicyDocument(this, 'FlowLogAssume', {
       statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['vpc-flow-logs.amazonaws.com'] }] }],
     });

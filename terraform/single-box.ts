@@ -1,20 +1,10 @@
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
-import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
-import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Construct } from 'constructs';
-import { bootScriptLines, DATA_MOUNT } from '../lib/boot/boot-script';
-import { TfAppPackage } from './app-package';
-
-/** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (the one CDK's `latestAmazonLinux2023` reads). */
-export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+import { DATA_MOUNT } from '../lib/boot/boot-script';
+import { tfAppInstance } from './app-instance';
 
 export interface TfSingleBoxProps {
   readonly subnetId: string;
@@ -46,31 +36,17 @@ export class TfSingleBox extends Construct {
 
   constructor(scope: Construct, id: string, props: TfSingleBoxProps) {
     super(scope, id);
-    const appLogs = new CloudwatchLogGroup(this, 'AppLogGroup', { retentionInDays: props.logRetentionDays });
-    const systemLogs = new CloudwatchLogGroup(this, 'SystemLogGroup', { retentionInDays: props.logRetentionDays });
-    const pkg = new TfAppPackage(this, 'AppPackage', { path: props.app.path });
-
-    const role = new IamRole(this, 'InstanceRole', {
-      assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'Assume', {
-        statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
-      }).json,
-    });
-    new IamRolePolicyAttachment(this, 'SessionManager', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
-    const statements: DataAwsIamPolicyDocumentStatement[] = [
-      {
-        actions: ['cloudwatch:PutMetricData'],
-        resources: ['*'],
-        condition: [{ test: 'StringEquals', variable: 'cloudwatch:namespace', values: ['CWAgent'] }],
+    const base = tfAppInstance(this, {
+      app: props.app,
+      logRetentionDays: props.logRetentionDays,
+      boot: {
+        stageLabel: props.stageLabel,
+        region: props.region,
+        port: props.port,
+        dataVolumeId: props.dataVolume?.id,
+        database: props.database && { secretArn: props.database.secretArn },
       },
-      {
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
-        resources: [appLogs.arn, `${appLogs.arn}:*`, systemLogs.arn, `${systemLogs.arn}:*`],
-      },
-      { actions: ['s3:GetObject'], resources: [`${pkg.bucket.arn}/${pkg.object.key}`] },
-    ];
-    if (props.database) statements.push({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.database.secretArn] });
-    if (props.dataVolume) {
-      statements.push(
+      statements: props.dataVolume && [
         { actions: ['ec2:AttachVolume'], resources: [props.dataVolume.arn] },
         {
           actions: ['ec2:AttachVolume'],
@@ -78,39 +54,18 @@ export class TfSingleBox extends Construct {
           condition: [{ test: 'StringEquals', variable: 'aws:ResourceTag/DataVolumeHost', values: [props.dataVolume.id] }],
         },
         { actions: ['ec2:DescribeVolumes'], resources: ['*'] },
-      );
-    }
-    new IamRolePolicy(this, 'InstancePolicy', {
-      role: role.id,
-      policy: new DataAwsIamPolicyDocument(this, 'Permissions', { statement: statements }).json,
+      ],
     });
-    const profile = new IamInstanceProfile(this, 'InstanceProfile', { role: role.name });
-
-    const lines = bootScriptLines({
-      stageLabel: props.stageLabel,
-      region: props.region,
-      port: props.port,
-      packageUrl: pkg.url,
-      startCommand: props.app.startCommand,
-      appLogGroup: appLogs.name,
-      systemLogGroup: systemLogs.name,
-      dataVolumeId: props.dataVolume?.id,
-      database: props.database && { secretArn: props.database.secretArn },
-    });
-    // The settings hold Terraform references; the script's own `${...}` and `%{...}` are shell.
-    const script = lines.pop()!.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-    const userData = ['#!/bin/bash', ...lines, script].join('\n');
-    const ami = new DataAwsSsmParameter(this, 'Ami', { name: AL2023_ARM64_PARAMETER });
     this.instance = new Instance(this, 'Resource', {
-      ami: ami.insecureValue,
+      ami: base.amiId,
       instanceType: props.instanceType,
       subnetId: props.subnetId,
       vpcSecurityGroupIds: [props.securityGroupId],
-      iamInstanceProfile: profile.name,
+      iamInstanceProfile: base.instanceProfileName,
       metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
       monitoring: true,
       rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true },
-      userData,
+      userData: base.userData,
       userDataReplaceOnChange: true,
       tags: props.dataVolume ? { DataVolumeHost: props.dataVolume.id } : undefined,
     });

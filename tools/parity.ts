@@ -41,6 +41,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName).map((a) => `${a.Namespace}/${a.MetricName}`)),
     'Log retention (days)': list(new Set(of('AWS::Logs::LogGroup').map((l) => l.RetentionInDays))),
+    'Log groups kept on removal': list(new Set(all.filter((r) => r.Type === 'AWS::Logs::LogGroup').map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
     'Aurora clusters': list(all.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => aurora({
       engine: r.Properties.Engine, version: r.Properties.EngineVersion, port: r.Properties.Port, encrypted: r.Properties.StorageEncrypted,
       deletionProtection: r.Properties.DeletionProtection, backupDays: r.Properties.BackupRetentionPeriod,
@@ -98,6 +99,7 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'Move-up alarms': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.includes('-move-to-'))),
     'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-')).map((a) => `${a.namespace}/${a.metric_name}`)),
     'Log retention (days)': list(new Set(of('aws_cloudwatch_log_group').map((l) => l.retention_in_days))),
+    'Log groups kept on removal': list(new Set(of('aws_cloudwatch_log_group').map((l) => (l.skip_destroy ? 'yes' : 'no')))),
     'Aurora clusters': list(of('aws_rds_cluster').map((c) => aurora({
       engine: c.engine, version: c.engine_version, port: c.port, encrypted: c.storage_encrypted, deletionProtection: c.deletion_protection,
       backupDays: c.backup_retention_period, iamAuth: c.iam_database_authentication_enabled, capacity: c.serverlessv2_scaling_configuration,

@@ -1,0 +1,89 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { Construct } from 'constructs';
+import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
+import { TfAppPackage } from './app-package';
+
+/** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (the one CDK's `latestAmazonLinux2023` reads). */
+export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+
+export interface TfAppInstanceProps {
+  /** Folder of the bundled app and its start command. */
+  readonly app: { readonly path: string; readonly startCommand: string };
+  readonly logRetentionDays: number;
+  /** The boot settings besides the package and the log groups, which this creates. */
+  readonly boot: Omit<BootSettings, 'packageUrl' | 'startCommand' | 'appLogGroup' | 'systemLogGroup'>;
+  /** Permissions beyond the agent's, the package's and the database secret's. */
+  readonly statements?: DataAwsIamPolicyDocumentStatement[];
+}
+
+export interface TfAppInstance {
+  readonly amiId: string;
+  readonly instanceProfileName: string;
+  /** `#!/bin/bash`, the settings, the boot script (its shell `${...}` escaped from Terraform). */
+  readonly userData: string;
+  readonly appLogGroup: CloudwatchLogGroup;
+  readonly systemLogGroup: CloudwatchLogGroup;
+}
+
+/**
+ * What every app instance needs, created in `scope` under fixed IDs (AppLogGroup, SystemLogGroup,
+ * AppPackage, InstanceRole, SessionManager, InstancePolicy, InstanceProfile, Ami): the Terraform
+ * side of CDK's `appLaunchTemplate` and `AppInstanceRole`. Log groups survive `destroy`
+ * (`skip_destroy`, as CloudFormation's Retain). The role: Session Manager, CloudWatch agent
+ * metrics in CWAgent only, its own log groups, its package, the database secret.
+ */
+export function tfAppInstance(scope: Construct, props: TfAppInstanceProps): TfAppInstance {
+  const appLogGroup = new CloudwatchLogGroup(scope, 'AppLogGroup', { retentionInDays: props.logRetentionDays, skipDestroy: true });
+  const systemLogGroup = new CloudwatchLogGroup(scope, 'SystemLogGroup', { retentionInDays: props.logRetentionDays, skipDestroy: true });
+  const pkg = new TfAppPackage(scope, 'AppPackage', { path: props.app.path });
+  const role = new IamRole(scope, 'InstanceRole', {
+    assumeRolePolicy: new DataAwsIamPolicyDocument(scope, 'Assume', {
+      statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['ec2.amazonaws.com'] }] }],
+    }).json,
+  });
+  new IamRolePolicyAttachment(scope, 'SessionManager', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore' });
+  const statements: DataAwsIamPolicyDocumentStatement[] = [
+    {
+      actions: ['cloudwatch:PutMetricData'],
+      resources: ['*'],
+      condition: [{ test: 'StringEquals', variable: 'cloudwatch:namespace', values: ['CWAgent'] }],
+    },
+    {
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+      resources: [appLogGroup.arn, `${appLogGroup.arn}:*`, systemLogGroup.arn, `${systemLogGroup.arn}:*`],
+    },
+    { actions: ['s3:GetObject'], resources: [`${pkg.bucket.arn}/${pkg.object.key}`] },
+  ];
+  const database = props.boot.database;
+  if (database) statements.push({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [database.secretArn] });
+  statements.push(...props.statements ?? []);
+  new IamRolePolicy(scope, 'InstancePolicy', {
+    role: role.id,
+    policy: new DataAwsIamPolicyDocument(scope, 'Permissions', { statement: statements }).json,
+  });
+  const profile = new IamInstanceProfile(scope, 'InstanceProfile', { role: role.name });
+
+  const lines = bootScriptLines({
+    ...props.boot,
+    packageUrl: pkg.url,
+    startCommand: props.app.startCommand,
+    appLogGroup: appLogGroup.name,
+    systemLogGroup: systemLogGroup.name,
+  });
+  // The settings hold Terraform references; the script's own `${...}` and `%{...}` are shell.
+  const script = lines.pop()!.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
+  const ami = new DataAwsSsmParameter(scope, 'Ami', { name: AL2023_ARM64_PARAMETER });
+  return {
+    amiId: ami.insecureValue,
+    instanceProfileName: profile.name,
+    userData: ['#!/bin/bash', ...lines, script].join('\n'),
+    appLogGroup,
+    systemLogGroup,
+  };
+}
