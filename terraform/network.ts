@@ -6,7 +6,9 @@ import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-g
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { InternetGateway } from '@cdktf/provider-aws/lib/internet-gateway';
+import { NatGateway } from '@cdktf/provider-aws/lib/nat-gateway';
 import { Route } from '@cdktf/provider-aws/lib/route';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
@@ -23,13 +25,19 @@ export interface TfNetworkProps {
   readonly region: string;
   /** Days of flow logs. */
   readonly flowLogRetentionDays: number;
+  /**
+   * NAT gateways for the App tier (from stage 3): 2 gives each AZ its own, 1 shares the first.
+   * @default 0
+   */
+  readonly natGateways?: number;
 }
 
 /**
  * The VPC of every stage, as the CDK `Network`: 2 AZs, the Public, App and Data tiers at the
  * addresses of `subnetPlan` (the same as CDK's), an internet gateway for the public tier, a route
  * table per subnet, the default security group stripped of its rules, flow logs of all traffic to
- * CloudWatch Logs, and the S3 gateway endpoint on every route table.
+ * CloudWatch Logs, the S3 gateway endpoint on every route table, and from stage 3 NAT gateways
+ * (in the public subnets) as the App tier's default route.
  */
 export class TfNetwork extends Construct {
   public readonly vpc: Vpc;
@@ -47,6 +55,7 @@ export class TfNetwork extends Construct {
     const gateway = new InternetGateway(this, 'InternetGateway', { vpcId: this.vpc.id });
 
     const routeTables: string[] = [];
+    const natGatewayIds: string[] = [];
     for (const { tier, az, cidr } of subnetPlan(props.cidr)) {
       const name = `${tier.name}Subnet${az + 1}`;
       const subnet = new Subnet(this, name, {
@@ -61,6 +70,15 @@ export class TfNetwork extends Construct {
       new RouteTableAssociation(this, `${name}RouteTableAssociation`, { subnetId: subnet.id, routeTableId: table.id });
       if (tier.kind === 'public') {
         new Route(this, `${name}DefaultRoute`, { routeTableId: table.id, destinationCidrBlock: '0.0.0.0/0', gatewayId: gateway.id });
+        if (az < (props.natGateways ?? 0)) {
+          const ip = new Eip(this, `${name}NatIp`, { domain: 'vpc' });
+          natGatewayIds.push(new NatGateway(this, `${name}NatGateway`, { allocationId: ip.allocationId, subnetId: subnet.id, dependsOn: [gateway] }).id);
+        }
+      }
+      if (tier.kind === 'private' && natGatewayIds.length) {
+        new Route(this, `${name}DefaultRoute`, {
+          routeTableId: table.id, destinationCidrBlock: '0.0.0.0/0', natGatewayId: natGatewayIds[az % natGatewayIds.length],
+        });
       }
       routeTables.push(table.id);
     }

@@ -2,7 +2,7 @@
  * The stages as Terraform (CDK for Terraform): the same stacks, components, sizing and security
  * properties as the CloudFormation stages, from the same engine-free modules (core/: ladder,
  * configuration, names, subnet plan; lib/boot/boot-script.ts: the instances' boot script).
- * Built so far: stages 1 and 2. The others are refused with a clear error until they are.
+ * Built so far: stages 1 to 3. The others are refused with a clear error until they are.
  */
 import { App, TerraformStack } from 'cdktf';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
@@ -16,16 +16,19 @@ import { APP_PORT, DATABASE_PORT } from '../core/naming';
 import { moveUpAlarmName, StageNumber, STAGES } from '../core/stages';
 import { DATA_MOUNT } from '../lib/boot/boot-script';
 import { cachedReferenceAppBundle } from '../tools/app-bundle';
+import { TfAccessLogBucket } from './access-log-bucket';
 import { TfAlarmTopic } from './alarm-topic';
 import { TfAuroraDatabase } from './aurora-database';
 import { TfDataVolume } from './data-volume';
 import { TfNetwork } from './network';
 import { TfSingleBox } from './single-box';
 import { growthTfStack } from './stack';
+import { TfWebTier } from './web-tier';
 
 const BUILDERS: Partial<Record<StageNumber, (app: App, config: GrowthConfig) => void>> = {
   1: singleBoxStage,
   2: splitDbStage,
+  3: loadBalancedStage,
 };
 
 /** Stage numbers the Terraform engine builds, in ladder order. */
@@ -45,7 +48,8 @@ export function terraformStageBuilder(config: GrowthConfig): (app: App) => void 
 }
 
 function singleBoxStage(app: App, config: GrowthConfig): void {
-  const f = foundation(app, config);
+  const f = foundation(app, config, { natGateways: 0 });
+  openToInternet(f);
   const volume = dataVolume(f);
   const box = singleBox(f, { volume });
   const [cpu, disk] = [sustainedCpu(box), {
@@ -56,7 +60,8 @@ function singleBoxStage(app: App, config: GrowthConfig): void {
 }
 
 function splitDbStage(app: App, config: GrowthConfig): void {
-  const f = foundation(app, config);
+  const f = foundation(app, config, { natGateways: 0 });
+  openToInternet(f);
   const volume = dataVolume(f);
   const db = auroraDatabase(f, { readers: 0 });
   const box = singleBox(f, { volume, database: db });
@@ -67,7 +72,22 @@ function splitDbStage(app: App, config: GrowthConfig): void {
   dashboard(f, [...box.alarms, ...db.alarms, ...moveUpAlarms(f, { 'cpu': sustainedCpu(box), 'db-connections': connections })]);
 }
 
-/** The three stacks, the VPC, the app's security group (open to the internet while the box serves) and the alarm topic. */
+function loadBalancedStage(app: App, config: GrowthConfig): void {
+  const f = foundation(app, config, { natGateways: config.natGateways });
+  dataVolume(f);
+  const db = auroraDatabase(f, { readers: 1 });
+  const web = webTier(f, db);
+  const cluster = { DBClusterIdentifier: db.cluster.clusterIdentifier };
+  const hourly = { namespace: 'AWS/RDS', dimensions: cluster, statistic: 'Average', period: 3600, evaluationPeriods: 3 };
+  const moveUp = moveUpAlarms(f, {
+    'db-cpu': { ...hourly, metricName: 'CPUUtilization', threshold: 60 },
+    'replica-lag': { ...hourly, metricName: 'AuroraReplicaLagMaximum', statistic: 'Maximum', period: 300, threshold: 1000 },
+    'db-capacity': { ...hourly, metricName: 'ACUUtilization', threshold: 75 },
+  });
+  dashboard(f, [...web.alarms, ...db.alarms, ...moveUp]);
+}
+
+/** The three stacks, the VPC, the app's security group and the alarm topic. */
 interface Foundation {
   readonly config: GrowthConfig;
   readonly network: TerraformStack;
@@ -78,23 +98,66 @@ interface Foundation {
   readonly alarms: TfAlarmTopic;
 }
 
-function foundation(app: App, config: GrowthConfig): Foundation {
+function foundation(app: App, config: GrowthConfig, options: { natGateways: number }): Foundation {
   const network = growthTfStack(app, config, 'network');
   const data = growthTfStack(app, config, 'data');
   const appStack = growthTfStack(app, config, 'app');
   data.addDependency(network);
   appStack.addDependency(data);
-  const net = new TfNetwork(network, 'Network', { cidr: config.vpcCidr, region: config.region, flowLogRetentionDays: config.logRetentionDays });
+  const net = new TfNetwork(network, 'Network', {
+    cidr: config.vpcCidr, region: config.region, flowLogRetentionDays: config.logRetentionDays, natGateways: options.natGateways,
+  });
   const appSecurityGroup = new SecurityGroup(network, 'AppSecurityGroup', { vpcId: net.vpc.id, description: 'App instances' });
-  for (const port of [APP_PORT, 443]) {
-    new VpcSecurityGroupIngressRule(network, `AppFromInternet${port}`, {
-      securityGroupId: appSecurityGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: port, toPort: port,
-      description: port === 443 ? 'HTTPS from the internet' : 'HTTP from the internet',
-    });
-  }
   new VpcSecurityGroupEgressRule(network, 'AppEgress', { securityGroupId: appSecurityGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' });
   const alarms = new TfAlarmTopic(network, 'Alarms', { email: config.alarmEmail });
   return { config, network, data, app: appStack, net, appSecurityGroup, alarms };
+}
+
+/** While the box serves from a public subnet (stages 1-2): HTTP and HTTPS from anywhere. */
+function openToInternet(f: Foundation): void {
+  for (const port of [APP_PORT, 443]) {
+    new VpcSecurityGroupIngressRule(f.network, `AppFromInternet${port}`, {
+      securityGroupId: f.appSecurityGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: port, toPort: port,
+      description: port === 443 ? 'HTTPS from the internet' : 'HTTP from the internet',
+    });
+  }
+}
+
+/** The load balancer (its security group in the network stack, its logs' bucket in the data stack) and the group behind it. */
+function webTier(f: Foundation, db: TfAuroraDatabase): TfWebTier {
+  const { config } = f;
+  const lbGroup = new SecurityGroup(f.network, 'LoadBalancerSecurityGroup', { vpcId: f.net.vpc.id, description: 'Internet-facing load balancer' });
+  for (const port of config.certificateArn ? [80, 443] : [80]) {
+    new VpcSecurityGroupIngressRule(f.network, `LoadBalancerFromInternet${port}`, {
+      securityGroupId: lbGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: port, toPort: port,
+    });
+  }
+  new VpcSecurityGroupEgressRule(f.network, 'LoadBalancerToApp', {
+    securityGroupId: lbGroup.id, referencedSecurityGroupId: f.appSecurityGroup.id, ipProtocol: 'tcp', fromPort: APP_PORT, toPort: APP_PORT,
+  });
+  new VpcSecurityGroupIngressRule(f.network, 'AppFromLoadBalancer', {
+    securityGroupId: f.appSecurityGroup.id, referencedSecurityGroupId: lbGroup.id, ipProtocol: 'tcp', fromPort: APP_PORT, toPort: APP_PORT,
+  });
+  const logs = new TfAccessLogBucket(f.data, 'AccessLogs', { loadBalancerPrefix: 'alb' });
+  return new TfWebTier(f.app, 'Web', {
+    vpcId: f.net.vpc.id,
+    loadBalancerSubnetIds: f.net.subnetIds.Public,
+    instanceSubnetIds: f.net.subnetIds.App,
+    loadBalancerSecurityGroupId: lbGroup.id,
+    instanceSecurityGroupId: f.appSecurityGroup.id,
+    instanceType: config.instanceType,
+    region: config.region,
+    app: { path: cachedReferenceAppBundle(), startCommand: 'node server.js' },
+    port: APP_PORT,
+    stageLabel: `${config.stage.number} ${config.stage.name}`,
+    database: { secretArn: db.secret.arn, readerHost: db.readerHost },
+    accessLogBucket: logs.bucket.bucket,
+    certificateArn: config.certificateArn,
+    minCapacity: config.minCapacity,
+    maxCapacity: config.maxCapacity,
+    alarmTopicArn: f.alarms.topic.arn,
+    logRetentionDays: config.logRetentionDays,
+  });
 }
 
 function dataVolume(f: Foundation): TfDataVolume {

@@ -18,6 +18,10 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
   const of = (type: string) => all.filter((r) => r.Type === type).map((r) => r.Properties ?? {});
   const instances = of('AWS::EC2::Instance');
   const launchTemplates = of('AWS::EC2::LaunchTemplate');
+  // A group's launch template is in its own template (logical IDs repeat across stacks).
+  const groups = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {})
+    .filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
+    .map((r) => ({ g: r.Properties, data: t.Resources[r.Properties.LaunchTemplate.LaunchTemplateId.Ref].Properties.LaunchTemplateData })));
   const parameters = Object.values(templates).flatMap((t) => Object.values<any>(t.Parameters ?? {})).map((p) => String(p.Default));
   const ingress = of('AWS::EC2::SecurityGroup').flatMap((g) => g.SecurityGroupIngress ?? [])
     .concat(of('AWS::EC2::SecurityGroupIngress'))
@@ -29,17 +33,40 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Flow logs': list(of('AWS::EC2::FlowLog').map((f) => f.TrafficType)),
     'S3 gateway endpoint': String(of('AWS::EC2::VPCEndpoint').filter((e) => JSON.stringify(e.ServiceName).includes('s3')).length),
     'Ports open to the internet': list(new Set(ingress)),
-    'Instances': list(instances.map((i) => `${i.InstanceType}${i.Monitoring ? ', detailed monitoring' : ''}`)),
+    'Compute': list([
+      ...instances.map((i) => `instance ${i.InstanceType}${i.Monitoring ? ', detailed monitoring' : ''}`),
+      ...groups.map(({ g, data }) => {
+        return `group ${g.MinSize}-${g.MaxSize} ${data.InstanceType}${data.Monitoring?.Enabled ? ', detailed monitoring' : ''}, ${g.HealthCheckType} checks after ${g.HealthCheckGracePeriod} s`;
+      }),
+    ]),
     'Instance AMI parameter': list(new Set(parameters.filter((p) => p.startsWith('/aws/service/ami-')))),
-    'IMDSv2 required': String(instances.length > 0 && launchTemplates.every((l) => l.LaunchTemplateData.MetadataOptions?.HttpTokens === 'required')),
-    'Root volumes': list(instances.flatMap((i) => i.BlockDeviceMappings.map((b: any) => `${b.Ebs.VolumeType} ${b.Ebs.VolumeSize} GiB${b.Ebs.Encrypted ? ' encrypted' : ''}`))),
+    'IMDSv2 required': String(launchTemplates.length > 0 && launchTemplates.every((l) => l.LaunchTemplateData.MetadataOptions?.HttpTokens === 'required')),
+    'Root volumes': list([...instances.flatMap((i) => i.BlockDeviceMappings), ...launchTemplates.flatMap((l) => l.LaunchTemplateData.BlockDeviceMappings ?? [])]
+      .map((b: any) => `${b.Ebs.VolumeType} ${b.Ebs.VolumeSize} GiB${b.Ebs.Encrypted ? ' encrypted' : ''}`)),
+    'NAT gateways': String(of('AWS::EC2::NatGateway').length),
+    'Load balancers': list(of('AWS::ElasticLoadBalancingV2::LoadBalancer').map((lb) => {
+      const attribute = (key: string) => lb.LoadBalancerAttributes.find((a: any) => a.Key === key)?.Value;
+      return loadBalancer({
+        scheme: lb.Scheme, dropInvalidHeaders: attribute('routing.http.drop_invalid_header_fields.enabled') === 'true',
+        deletionProtection: attribute('deletion_protection.enabled') === 'true',
+        accessLogs: attribute('access_logs.s3.enabled') === 'true' ? attribute('access_logs.s3.prefix') : undefined,
+      });
+    })),
+    'Listeners': list(of('AWS::ElasticLoadBalancingV2::Listener').map((l) => `${l.Protocol} ${l.Port} ${l.DefaultActions[0].Type}`)),
+    'Target health check': list(of('AWS::ElasticLoadBalancingV2::TargetGroup').map((t) =>
+      `${t.HealthCheckPath ?? '/'} every ${t.HealthCheckIntervalSeconds} s, healthy ${t.HealthyThresholdCount}, unhealthy ${t.UnhealthyThresholdCount}, ${t.Matcher?.HttpCode}`)),
+    'Scaling policies': list(of('AWS::AutoScaling::ScalingPolicy').filter((p) => p.TargetTrackingConfiguration?.PredefinedMetricSpecification)
+      .map((p) => `${p.TargetTrackingConfiguration.PredefinedMetricSpecification.PredefinedMetricType} ${p.TargetTrackingConfiguration.TargetValue}`)),
+    'App admits the load balancer on': list(of('AWS::EC2::SecurityGroupIngress')
+      .filter((r) => /LoadBalancerSecurityGroup/.test(JSON.stringify(r.SourceSecurityGroupId))).map((r) => r.FromPort)),
     'Data volumes': list(volumes.map((v) => `${v.VolumeType} ${v.Size} GiB${v.Encrypted ? ' encrypted' : ''}`)),
     'Data volume kept on removal': list(all.filter((r) => r.Type === 'AWS::EC2::Volume').map((r) => (r.DeletionPolicy === 'Snapshot' || r.DeletionPolicy === 'Retain' ? 'yes' : 'no'))),
     'Daily snapshots': list(dlm.map((s: any) => `${s.CreateRule.Times[0]} UTC, keep ${s.RetainRule.Count}`)),
     'Elastic IPs': String(of('AWS::EC2::EIP').length),
     'Alarm topic encrypted': list(of('AWS::SNS::Topic').map((t) => String(Boolean(t.KmsMasterKeyId)))),
     'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
-    'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName).map((a) => `${a.Namespace}/${a.MetricName}`)),
+    'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName)
+      .map((a) => (a.Metrics ? a.Metrics.find((m: any) => m.Expression).Expression : `${a.Namespace}/${a.MetricName}`))),
     'Log retention (days)': list(new Set(of('AWS::Logs::LogGroup').map((l) => l.RetentionInDays))),
     'Log groups kept on removal': list(new Set(all.filter((r) => r.Type === 'AWS::Logs::LogGroup').map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
     'Aurora clusters': list(all.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => aurora({
@@ -71,6 +98,11 @@ function aurora(f: AuroraFacts): string {
 }
 
 /** Which security group a rule admits, by the name it is referenced through. */
+function loadBalancer(f: { scheme: string; dropInvalidHeaders: boolean; deletionProtection: boolean; accessLogs?: string }): string {
+  return [f.scheme, f.dropInvalidHeaders && 'invalid headers dropped', f.deletionProtection && 'deletion protection',
+    f.accessLogs !== undefined && `access logs under ${f.accessLogs}/`].filter(Boolean).join(', ');
+}
+
 function sourceName(reference: string): string {
   return /AppSecurityGroup/.test(reference) ? 'app' : /WorkerSecurityGroup/.test(reference) ? 'workers' : 'other';
 }
@@ -78,6 +110,7 @@ function sourceName(reference: string): string {
 export function terraformParity(stacks: TerraformStacks): ParitySummary {
   const of = (type: string) => Object.values(stacks).flatMap((s) => Object.values<any>(s.resource?.[type] ?? {}));
   const instances = of('aws_instance');
+  const templates = Object.values(stacks).flatMap((s) => Object.entries<any>(s.resource?.aws_launch_template ?? {}).map(([name, value]) => ({ name, value })));
   const ssm = Object.values(stacks).flatMap((s) => Object.values<any>(s.data?.aws_ssm_parameter ?? {})).map((p) => p.name);
   const ingress = of('aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4 === '0.0.0.0/0').map((r) => `${r.from_port}`);
   const volumes = of('aws_ebs_volume');
@@ -87,17 +120,42 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'Flow logs': list(of('aws_flow_log').map((f) => f.traffic_type)),
     'S3 gateway endpoint': String(of('aws_vpc_endpoint').filter((e) => String(e.service_name).endsWith('.s3') && e.vpc_endpoint_type === 'Gateway').length),
     'Ports open to the internet': list(new Set(ingress)),
-    'Instances': list(instances.map((i) => `${i.instance_type}${i.monitoring ? ', detailed monitoring' : ''}`)),
+    'Compute': list([
+      ...instances.map((i) => `instance ${i.instance_type}${i.monitoring ? ', detailed monitoring' : ''}`),
+      ...of('aws_autoscaling_group').map((g) => {
+        const template = templates.find((t) => g.launch_template.id.includes(`.${t.name}.`))!.value;
+        return `group ${g.min_size}-${g.max_size} ${template.instance_type}${template.monitoring?.enabled ? ', detailed monitoring' : ''}, ${g.health_check_type} checks after ${g.health_check_grace_period} s`;
+      }),
+    ]),
     'Instance AMI parameter': list(new Set(ssm.filter((p) => p.startsWith('/aws/service/ami-')))),
-    'IMDSv2 required': String(instances.length > 0 && instances.every((i) => i.metadata_options?.http_tokens === 'required')),
-    'Root volumes': list(instances.map((i) => `${i.root_block_device.volume_type} ${i.root_block_device.volume_size} GiB${i.root_block_device.encrypted ? ' encrypted' : ''}`)),
+    'IMDSv2 required': String(instances.length + templates.length > 0
+      && [...instances, ...templates.map((t) => t.value)].every((i) => i.metadata_options?.http_tokens === 'required')),
+    'Root volumes': list([
+      ...instances.map((i) => i.root_block_device),
+      ...templates.flatMap((t) => (t.value.block_device_mappings ?? []).map((b: any) => ({ ...b.ebs, encrypted: b.ebs.encrypted === 'true' }))),
+    ].map((d) => `${d.volume_type} ${d.volume_size} GiB${d.encrypted ? ' encrypted' : ''}`)),
+    'NAT gateways': String(of('aws_nat_gateway').length),
+    'Load balancers': list(of('aws_lb').map((lb) => loadBalancer({
+      scheme: lb.internal ? 'internal' : 'internet-facing', dropInvalidHeaders: lb.drop_invalid_header_fields === true,
+      deletionProtection: lb.enable_deletion_protection === true, accessLogs: lb.access_logs?.enabled ? lb.access_logs.prefix : undefined,
+    }))),
+    'Listeners': list(of('aws_lb_listener').map((l) => `${l.protocol} ${l.port} ${l.default_action[0].type}`)),
+    'Target health check': list(of('aws_lb_target_group').map((t) => {
+      const h = t.health_check;
+      return `${h.path} every ${h.interval} s, healthy ${h.healthy_threshold}, unhealthy ${h.unhealthy_threshold}, ${h.matcher}`;
+    })),
+    'Scaling policies': list(of('aws_autoscaling_policy').filter((p) => p.target_tracking_configuration?.predefined_metric_specification)
+      .map((p) => `${p.target_tracking_configuration.predefined_metric_specification.predefined_metric_type} ${p.target_tracking_configuration.target_value}`)),
+    'App admits the load balancer on': list(of('aws_vpc_security_group_ingress_rule')
+      .filter((r) => /LoadBalancerSecurityGroup/.test(JSON.stringify(r.referenced_security_group_id))).map((r) => r.from_port)),
     'Data volumes': list(volumes.map((v) => `${v.type} ${v.size} GiB${v.encrypted ? ' encrypted' : ''}`)),
     'Data volume kept on removal': list(volumes.map((v) => (v.lifecycle?.prevent_destroy && v.final_snapshot ? 'yes' : 'no'))),
     'Daily snapshots': list(dlm.map((s: any) => `${s.create_rule.times[0]} UTC, keep ${s.retain_rule.count}`)),
     'Elastic IPs': String(of('aws_eip').length),
     'Alarm topic encrypted': list(of('aws_sns_topic').map((t) => String(Boolean(t.kms_master_key_id)))),
     'Move-up alarms': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.includes('-move-to-'))),
-    'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-')).map((a) => `${a.namespace}/${a.metric_name}`)),
+    'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-'))
+      .map((a) => (a.metric_query ? a.metric_query.find((q: any) => q.expression).expression : `${a.namespace}/${a.metric_name}`))),
     'Log retention (days)': list(new Set(of('aws_cloudwatch_log_group').map((l) => l.retention_in_days))),
     'Log groups kept on removal': list(new Set(of('aws_cloudwatch_log_group').map((l) => (l.skip_destroy ? 'yes' : 'no')))),
     'Aurora clusters': list(of('aws_rds_cluster').map((c) => aurora({

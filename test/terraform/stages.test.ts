@@ -136,6 +136,62 @@ test.each(TERRAFORM_STAGES)('stage %i matches the snapshot of every stack (Testi
 });
 
 test('refuses a stage not yet built for Terraform, naming the ones that are', () => {
-  expect(TERRAFORM_STAGES).toEqual([1, 2]);
-  expect(() => synthTerraformStage(3)).toThrow('invalid value for "stage": "load-balanced"; accepted: with --engine terraform, a stage built for Terraform so far: single-box, split-db (or their numbers)');
+  expect(TERRAFORM_STAGES).toEqual([1, 2, 3]);
+  expect(() => synthTerraformStage(4)).toThrow('invalid value for "stage": "cache-cdn"; accepted: with --engine terraform, a stage built for Terraform so far: single-box, split-db, load-balanced (or their numbers)');
+});
+
+describe('stage 3 as Terraform', () => {
+  let tf: TerraformStacks;
+  beforeAll(() => {
+    tf = synthTerraformStage(3);
+  });
+  const resources = (stack: string, type: string) => Object.entries<any>(tf[stack].resource?.[type] ?? {}).map(([, r]) => r);
+
+  test('admits the internet to the load balancer only, and the load balancer only to the app', () => {
+    const ingress = resources(NETWORK, 'aws_vpc_security_group_ingress_rule');
+    const open = ingress.filter((r) => r.cidr_ipv4 === '0.0.0.0/0');
+    expect(open.map((r) => [r.from_port, JSON.stringify(r.security_group_id)])).toEqual([[80, expect.stringMatching(/LoadBalancerSecurityGroup/)]]);
+    const toApp = ingress.filter((r) => /AppSecurityGroup/.test(JSON.stringify(r.security_group_id)));
+    expect(toApp).toEqual([expect.objectContaining({ from_port: 80, to_port: 80, referenced_security_group_id: expect.stringMatching(/LoadBalancerSecurityGroup/) })]);
+  });
+
+  test('rolls new instances in at full capacity, checked by the load balancer', () => {
+    const [group] = resources(APP, 'aws_autoscaling_group');
+    expect(group).toMatchObject({
+      min_size: 2, max_size: 6, health_check_type: 'ELB', health_check_grace_period: 600, wait_for_elb_capacity: 2,
+      instance_refresh: { strategy: 'Rolling', preferences: { min_healthy_percentage: 100, auto_rollback: true } },
+    });
+    expect(group.vpc_zone_identifier).toHaveLength(2);
+    const [template] = resources(APP, 'aws_launch_template');
+    expect(template).toMatchObject({ metadata_options: { http_tokens: 'required' }, monitoring: { enabled: true } });
+    expect(template.user_data).toMatch(/^\$\{base64encode\(local\.Web_UserData_[0-9A-F]{8}\)\}$/);
+  });
+
+  test('lets only the region\'s load balancing account write access logs, under its prefix', () => {
+    const policy = Object.values<any>(tf[DATA].data?.aws_iam_policy_document ?? {}).find((d) => JSON.stringify(d).includes('s3:PutObject'));
+    const write = policy.statement.find((s: any) => s.actions.includes('s3:PutObject'));
+    expect(write.principals).toEqual([{ type: 'AWS', identifiers: [expect.stringMatching(/^\$\{data\.aws_elb_service_account\./)] }]);
+    expect(write.resources[0]).toMatch(/\/alb\/AWSLogs\//);
+  });
+
+  test('routes the app subnets through a NAT gateway in their own AZ', () => {
+    const routes = resources(NETWORK, 'aws_route').filter((r) => r.nat_gateway_id);
+    expect(routes).toHaveLength(2);
+    expect(new Set(routes.map((r) => r.nat_gateway_id)).size).toBe(2);
+  });
+});
+
+/** Terraform resource types that hold data or identity a later stage depends on. */
+const STATEFUL_TF_TYPES = ['aws_ebs_volume', 'aws_rds_cluster', 'aws_secretsmanager_secret', 'aws_vpc', 'aws_subnet', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudwatch_log_group'];
+
+test.each(TERRAFORM_STAGES.slice(1).map((to) => [to - 1, to]))('what holds data at stage %i keeps its address at stage %i', (from, to) => {
+  const before = synthTerraformStage(from);
+  const after = synthTerraformStage(to);
+  const addresses = (stacks: TerraformStacks, keep: (r: any) => boolean) => Object.entries(stacks).flatMap(([stack, json]) =>
+    STATEFUL_TF_TYPES.flatMap((type) => Object.entries<any>(json.resource?.[type] ?? {}).filter(([, r]) => keep(r)).map(([name]) => `${stack}/${type}.${name}`)));
+  // Log groups that survive destroy (skip_destroy) may leave the configuration; the app package's bucket holds only the app's zip.
+  const mustStay = addresses(before, (r) => !r.skip_destroy && !String(r.bucket_prefix).startsWith('growth-stages-app-'));
+  expect(mustStay.length).toBeGreaterThan(0);
+  const present = new Set(addresses(after, () => true));
+  expect(mustStay.filter((address) => !present.has(address))).toEqual([]);
 });

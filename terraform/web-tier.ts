@@ -1,0 +1,153 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
+import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Lb } from '@cdktf/provider-aws/lib/lb';
+import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
+import { Fn, TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+import { tfAppInstance } from './app-instance';
+
+export interface TfWebTierProps {
+  readonly vpcId: string;
+  readonly loadBalancerSubnetIds: string[];
+  readonly instanceSubnetIds: string[];
+  readonly loadBalancerSecurityGroupId: string;
+  readonly instanceSecurityGroupId: string;
+  readonly instanceType: string;
+  readonly region: string;
+  readonly app: { readonly path: string; readonly startCommand: string };
+  readonly port: number;
+  readonly stageLabel: string;
+  readonly database: { readonly secretArn: string; readonly readerHost?: string };
+  readonly accessLogBucket: string;
+  /** With a certificate: HTTPS on 443 (TLS 1.3/1.2 policy) and HTTP redirected; HTTP only without. */
+  readonly certificateArn?: string;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly alarmTopicArn: string;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * An internet-facing Application Load Balancer in front of an Auto Scaling group, as the CDK
+ * `WebTier`: invalid headers dropped, deletion protection, access logs; a launch template with
+ * IMDSv2, encrypted gp3 and detailed monitoring; ELB health checks on `/health` with a 10-minute
+ * grace period; target tracking on CPU (70 %) and requests per target (1000 a minute); rolling
+ * instance refresh keeping full capacity; alarms on the 5xx rate, p99 latency, unhealthy hosts.
+ */
+export class TfWebTier extends Construct {
+  public readonly loadBalancer: Lb;
+  public readonly targetGroup: LbTargetGroup;
+  public readonly autoScalingGroup: AutoscalingGroup;
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: TfWebTierProps) {
+    super(scope, id);
+    const base = tfAppInstance(this, {
+      app: props.app,
+      logRetentionDays: props.logRetentionDays,
+      boot: { stageLabel: props.stageLabel, region: props.region, port: props.port, database: props.database },
+    });
+    const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      imageId: base.amiId,
+      instanceType: props.instanceType,
+      iamInstanceProfile: { name: base.instanceProfileName },
+      vpcSecurityGroupIds: [props.instanceSecurityGroupId],
+      // A local holds the script (quotes and all); the function then takes a reference, not a literal.
+      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', base.userData).asString),
+      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+      monitoring: { enabled: true },
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
+      updateDefaultVersion: true,
+    });
+    this.loadBalancer = new Lb(this, 'LoadBalancer', {
+      loadBalancerType: 'application',
+      internal: false,
+      subnets: props.loadBalancerSubnetIds,
+      securityGroups: [props.loadBalancerSecurityGroupId],
+      dropInvalidHeaderFields: true,
+      enableDeletionProtection: true,
+      enableHttp2: true,
+      accessLogs: { bucket: props.accessLogBucket, prefix: 'alb', enabled: true },
+    });
+    this.targetGroup = new LbTargetGroup(this, 'TargetGroup', {
+      vpcId: props.vpcId,
+      port: props.port,
+      protocol: 'HTTP',
+      targetType: 'instance',
+      deregistrationDelay: '30',
+      healthCheck: { path: '/health', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
+    });
+    const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
+    if (props.certificateArn) {
+      new LbListener(this, 'HttpsListener', {
+        loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', certificateArn: props.certificateArn,
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', defaultAction: forward,
+      });
+      new LbListener(this, 'HttpRedirect', {
+        loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP',
+        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
+      });
+    } else {
+      new LbListener(this, 'HttpListener', { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction: forward });
+    }
+    this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
+      minSize: props.minCapacity,
+      maxSize: props.maxCapacity,
+      vpcZoneIdentifier: props.instanceSubnetIds,
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
+      targetGroupArns: [this.targetGroup.arn],
+      healthCheckType: 'ELB',
+      healthCheckGracePeriod: 600,
+      defaultInstanceWarmup: 180,
+      defaultCooldown: 300,
+      waitForElbCapacity: props.minCapacity,
+      instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 150, autoRollback: true } },
+    });
+    new AutoscalingPolicy(this, 'CpuScaling', {
+      name: 'cpu-70', autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: { targetValue: 70, predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' } },
+    });
+    new AutoscalingPolicy(this, 'RequestScaling', {
+      name: 'requests-1000', autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: {
+        targetValue: 1000,
+        predefinedMetricSpecification: {
+          predefinedMetricType: 'ALBRequestCountPerTarget',
+          resourceLabel: `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
+        },
+      },
+    });
+    this.addAlarms(props.alarmTopicArn);
+  }
+
+  private addAlarms(topic: string) {
+    const add = (id: string, description: string, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'comparisonOperator' | 'evaluationPeriods'>) => {
+      this.alarms.push(new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`, alarmDescription: description,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold', evaluationPeriods: 5, treatMissingData: 'notBreaching',
+        alarmActions: [topic], okActions: [topic], ...config,
+      }));
+    };
+    const lb = { LoadBalancer: this.loadBalancer.arnSuffix };
+    const sum = (id: string, metricName: string) => ({
+      id, metric: { namespace: 'AWS/ApplicationELB', metricName, dimensions: lb, period: 60, stat: 'Sum' },
+    });
+    add('ErrorRateAlarm', 'More than 5 % of requests failed with 5xx for 5 minutes', {
+      threshold: 5,
+      metricQuery: [
+        { id: 'rate', expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])', label: '5xx rate (%)', returnData: true },
+        sum('elb5xx', 'HTTPCode_ELB_5XX_Count'), sum('target5xx', 'HTTPCode_Target_5XX_Count'), sum('requests', 'RequestCount'),
+      ],
+    });
+    add('LatencyAlarm', 'p99 target response time above 2 s for 5 minutes: scale out, or look at the database', {
+      namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: lb, period: 60, extendedStatistic: 'p99', threshold: 2,
+    });
+    add('UnhealthyHostsAlarm', 'At least one target failed its /health check for 5 minutes', {
+      namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount', period: 60, statistic: 'Maximum', threshold: 1,
+      dimensions: { ...lb, TargetGroup: this.targetGroup.arnSuffix },
+    });
+  }
+}
