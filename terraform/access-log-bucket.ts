@@ -1,13 +1,9 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-service-account';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { Construct } from 'constructs';
+import { TfPrivateBucket } from './private-bucket';
 
 export interface TfAccessLogBucketProps {
   /** Key prefix the load balancer writes under. */
@@ -27,39 +23,19 @@ export class TfAccessLogBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: TfAccessLogBucketProps) {
     super(scope, id);
-    this.bucket = new S3Bucket(this, 'Resource', { bucketPrefix: 'growth-stages-logs-', forceDestroy: false });
-    new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    const elb = new DataAwsElbServiceAccount(this, 'LoadBalancing');
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    this.bucket = new TfPrivateBucket(this, 'Resource', {
+      bucketPrefix: 'growth-stages-logs-',
+      statements: (arn) => [{
+        actions: ['s3:PutObject'],
+        resources: [`${arn}/${props.loadBalancerPrefix}/AWSLogs/${account.accountId}/*`],
+        principals: [{ type: 'AWS', identifiers: [elb.arn] }],
+      }],
+    }).bucket;
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       bucket: this.bucket.id,
       rule: [{ id: 'expire', status: 'Enabled', filter: [{}], expiration: [{ days: props.expirationDays ?? 90 }] }],
-    });
-    const elb = new DataAwsElbServiceAccount(this, 'LoadBalancing');
-    const account = new DataAwsCallerIdentity(this, 'Account');
-    new S3BucketPolicy(this, 'Policy', {
-      bucket: this.bucket.id,
-      policy: new DataAwsIamPolicyDocument(this, 'Document', {
-        statement: [
-          {
-            effect: 'Deny',
-            actions: ['s3:*'],
-            resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-            principals: [{ type: 'AWS', identifiers: ['*'] }],
-            condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-          },
-          {
-            actions: ['s3:PutObject'],
-            resources: [`${this.bucket.arn}/${props.loadBalancerPrefix}/AWSLogs/${account.accountId}/*`],
-            principals: [{ type: 'AWS', identifiers: [elb.arn] }],
-          },
-        ],
-      }).json,
     });
   }
 }

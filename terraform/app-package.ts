@@ -1,14 +1,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { AssetType, TerraformAsset } from 'cdktf';
-import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
-import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
-import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
-import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Construct } from 'constructs';
+import { TfPrivateBucket } from './private-bucket';
 
 export interface TfAppPackageProps {
   /** A folder ready to run (the bundled app). */
@@ -18,8 +14,7 @@ export interface TfAppPackageProps {
 /**
  * The app's zip in a bucket of its own (CDK has its bootstrap bucket; Terraform has none): the
  * folder archived at synth, uploaded under its content hash, so a new version is a new key and
- * the instances that name it are replaced. The bucket blocks public access, encrypts, refuses
- * plain HTTP and disables ACLs.
+ * the instances that name it are replaced. The bucket is a `TfPrivateBucket`.
  */
 export class TfAppPackage extends Construct {
   public readonly bucket: S3Bucket;
@@ -30,27 +25,7 @@ export class TfAppPackage extends Construct {
   constructor(scope: Construct, id: string, props: TfAppPackageProps) {
     super(scope, id);
     if (!fs.existsSync(path.join(props.path))) throw new Error(`TfAppPackage: no folder at ${props.path}`);
-    this.bucket = new S3Bucket(this, 'Bucket', { bucketPrefix: 'growth-stages-app-' });
-    new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
-      bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-    });
-    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
-      bucket: this.bucket.id,
-      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
-    });
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
-    new S3BucketPolicy(this, 'Policy', {
-      bucket: this.bucket.id,
-      policy: new DataAwsIamPolicyDocument(this, 'TlsOnly', {
-        statement: [{
-          effect: 'Deny',
-          actions: ['s3:*'],
-          resources: [this.bucket.arn, `${this.bucket.arn}/*`],
-          principals: [{ type: 'AWS', identifiers: ['*'] }],
-          condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
-        }],
-      }).json,
-    });
+    this.bucket = new TfPrivateBucket(this, 'Bucket', { bucketPrefix: 'growth-stages-app-' }).bucket;
     const asset = new TerraformAsset(this, 'Archive', { path: props.path, type: AssetType.ARCHIVE });
     this.object = new S3Object(this, 'Object', {
       bucket: this.bucket.id,

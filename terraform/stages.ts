@@ -145,18 +145,12 @@ function webTier(f: Foundation, db: TfAuroraDatabase): TfWebTier {
     instanceSubnetIds: f.net.subnetIds.App,
     loadBalancerSecurityGroupId: lbGroup.id,
     instanceSecurityGroupId: f.appSecurityGroup.id,
-    instanceType: config.instanceType,
-    region: config.region,
-    app: { path: cachedReferenceAppBundle(), startCommand: 'node server.js' },
-    port: APP_PORT,
-    stageLabel: `${config.stage.number} ${config.stage.name}`,
+    ...instanceSettings(f),
     database: { secretArn: db.secret.arn, readerHost: db.readerHost },
     accessLogBucket: logs.bucket.bucket,
     certificateArn: config.certificateArn,
     minCapacity: config.minCapacity,
     maxCapacity: config.maxCapacity,
-    alarmTopicArn: f.alarms.topic.arn,
-    logRetentionDays: config.logRetentionDays,
   });
 }
 
@@ -185,11 +179,10 @@ function auroraDatabase(f: Foundation, options: { readers: number }): TfAuroraDa
   });
 }
 
-function singleBox(f: Foundation, options: { volume: TfDataVolume; database?: TfAuroraDatabase }): TfSingleBox {
+/** What every construct running the app takes from the configuration. */
+function instanceSettings(f: Foundation) {
   const { config } = f;
-  return new TfSingleBox(f.app, 'Box', {
-    subnetId: f.net.subnetIds.Public[0],
-    securityGroupId: f.appSecurityGroup.id,
+  return {
     instanceType: config.instanceType,
     region: config.region,
     app: { path: cachedReferenceAppBundle(), startCommand: 'node server.js' },
@@ -197,6 +190,14 @@ function singleBox(f: Foundation, options: { volume: TfDataVolume; database?: Tf
     stageLabel: `${config.stage.number} ${config.stage.name}`,
     alarmTopicArn: f.alarms.topic.arn,
     logRetentionDays: config.logRetentionDays,
+  };
+}
+
+function singleBox(f: Foundation, options: { volume: TfDataVolume; database?: TfAuroraDatabase }): TfSingleBox {
+  return new TfSingleBox(f.app, 'Box', {
+    subnetId: f.net.subnetIds.Public[0],
+    securityGroupId: f.appSecurityGroup.id,
+    ...instanceSettings(f),
     dataVolume: { id: options.volume.volume.id, arn: options.volume.volume.arn },
     database: options.database && { secretArn: options.database.secret.arn },
   });

@@ -1,0 +1,51 @@
+import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { Construct } from 'constructs';
+
+export interface TfPrivateBucketProps {
+  /** Start of the generated bucket name. */
+  readonly bucketPrefix: string;
+  /** Statements besides the TLS-only deny. */
+  readonly statements?: (bucketArn: string) => DataAwsIamPolicyDocumentStatement[];
+}
+
+/**
+ * A bucket as every bucket of the stages is: public access blocked, SSE-S3, ACLs disabled, plain
+ * HTTP refused by its policy; `force_destroy` off, so Terraform cannot delete it while it holds
+ * objects.
+ */
+export class TfPrivateBucket extends Construct {
+  public readonly bucket: S3Bucket;
+
+  constructor(scope: Construct, id: string, props: TfPrivateBucketProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, 'Resource', { bucketPrefix: props.bucketPrefix, forceDestroy: false });
+    new S3BucketPublicAccessBlock(this, 'PublicAccessBlock', {
+      bucket: this.bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+    });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'Encryption', {
+      bucket: this.bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
+    });
+    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPolicy(this, 'Policy', {
+      bucket: this.bucket.id,
+      policy: new DataAwsIamPolicyDocument(this, 'PolicyDocument', {
+        statement: [
+          {
+            effect: 'Deny',
+            actions: ['s3:*'],
+            resources: [this.bucket.arn, `${this.bucket.arn}/*`],
+            principals: [{ type: 'AWS', identifiers: ['*'] }],
+            condition: [{ test: 'Bool', variable: 'aws:SecureTransport', values: ['false'] }],
+          },
+          ...props.statements?.(this.bucket.arn) ?? [],
+        ],
+      }).json,
+    });
+  }
+}
