@@ -43,6 +43,15 @@ export const AZ_COUNT = 2;
 /** The port the app listens on, on the box and behind the load balancer. */
 export const APP_PORT = 80;
 
+/**
+ * Header CloudFront adds to every request to the load balancer, which forwards only those (stage
+ * 4 on). The CDK construct `EdgeDistribution` exports the same name; a test keeps them equal.
+ */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+
+/** The AWS-managed prefix list of CloudFront's origin-facing addresses (as `CloudFrontPrefixList`). */
+export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
+
 /** Aurora's port: not the default 5432, so scans for PostgreSQL do not find it (cdk-nag RDS11). */
 export const DATABASE_PORT = 5433;
 

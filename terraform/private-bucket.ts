@@ -9,12 +9,17 @@ import { Construct } from 'constructs';
 export interface TfPrivateBucketProps {
   /** Start of the generated bucket name. */
   readonly bucketPrefix: string;
+  /**
+   * Who owns objects written by others. CloudFront's standard logs need ACLs: `BucketOwnerPreferred`.
+   * @default 'BucketOwnerEnforced' (ACLs disabled)
+   */
+  readonly objectOwnership?: string;
   /** Statements besides the TLS-only deny. */
   readonly statements?: (bucketArn: string) => DataAwsIamPolicyDocumentStatement[];
 }
 
 /**
- * A bucket as every bucket of the stages is: public access blocked, SSE-S3, ACLs disabled, plain
+ * A bucket as every bucket of the stages is: public access blocked, SSE-S3, ACLs disabled (unless told), plain
  * HTTP refused by its policy; `force_destroy` off, so Terraform cannot delete it while it holds
  * objects.
  */
@@ -31,7 +36,7 @@ export class TfPrivateBucket extends Construct {
       bucket: this.bucket.id,
       rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } }],
     });
-    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketOwnershipControls(this, 'Ownership', { bucket: this.bucket.id, rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' } });
     new S3BucketPolicy(this, 'Policy', {
       bucket: this.bucket.id,
       policy: new DataAwsIamPolicyDocument(this, 'PolicyDocument', {

@@ -9,11 +9,11 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GrowthConfig } from '../core/config';
 import { stackName, StackRole } from '../core/naming';
 
-export function growthTfStack(app: App, config: GrowthConfig, role: StackRole): TerraformStack {
+export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, region = config.region): TerraformStack {
   const name = stackName(config.appName, role);
   const stack = new TerraformStack(app, name);
   new AwsProvider(stack, 'aws', {
-    region: config.region,
+    region,
     defaultTags: [{ tags: { 'growth-stages:app': config.appName, 'growth-stages:stack': name } }],
   });
   if (config.tfStateBucket) {

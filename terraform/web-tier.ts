@@ -4,9 +4,11 @@ import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provi
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
+import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { BootSettings } from '../lib/boot/boot-script';
 import { tfAppInstance } from './app-instance';
 
 export interface TfWebTierProps {
@@ -21,6 +23,15 @@ export interface TfWebTierProps {
   readonly port: number;
   readonly stageLabel: string;
   readonly database: { readonly secretArn: string; readonly readerHost?: string };
+  /** Valkey for sessions and cached reads (stage 4 on). */
+  readonly cache?: NonNullable<BootSettings['cache']>;
+  /** The queue the app sends jobs to (stage 4 on). */
+  readonly queue?: { readonly url: string; readonly arn: string };
+  /**
+   * Behind CloudFront (stage 4 on): the listener answers 403 unless the request carries this
+   * header with this value. (The security group rule for CloudFront's prefix list is the caller's.)
+   */
+  readonly cloudFrontOnly?: { readonly headerName: string; readonly headerValue: string };
   readonly accessLogBucket: string;
   /** With a certificate: HTTPS on 443 (TLS 1.3/1.2 policy) and HTTP redirected; HTTP only without. */
   readonly certificateArn?: string;
@@ -48,7 +59,14 @@ export class TfWebTier extends Construct {
     const base = tfAppInstance(this, {
       app: props.app,
       logRetentionDays: props.logRetentionDays,
-      boot: { stageLabel: props.stageLabel, region: props.region, port: props.port, database: props.database },
+      boot: {
+        stageLabel: props.stageLabel, region: props.region, port: props.port, database: props.database, cache: props.cache,
+        queueUrl: props.queue?.url,
+      },
+      statements: [
+        ...props.cache ? [{ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.cache.secretArn] }] : [],
+        ...props.queue ? [{ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [props.queue.arn] }] : [],
+      ],
     });
     const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
       imageId: base.amiId,
@@ -81,17 +99,30 @@ export class TfWebTier extends Construct {
       healthCheck: { path: '/health', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
     });
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
-    if (props.certificateArn) {
-      new LbListener(this, 'HttpsListener', {
+    const only = props.cloudFrontOnly;
+    // Behind CloudFront, one listener that refuses what lacks the header.
+    const defaultAction = only
+      ? [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }]
+      : forward;
+    const listener = props.certificateArn
+      ? new LbListener(this, 'HttpsListener', {
         loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', certificateArn: props.certificateArn,
-        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', defaultAction: forward,
-      });
+        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', defaultAction,
+      })
+      : new LbListener(this, 'HttpListener', { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction });
+    if (props.certificateArn && !only) {
       new LbListener(this, 'HttpRedirect', {
         loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP',
         defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
       });
-    } else {
-      new LbListener(this, 'HttpListener', { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction: forward });
+    }
+    if (only) {
+      new LbListenerRule(this, 'FromCloudFront', {
+        listenerArn: listener.arn,
+        priority: 1,
+        condition: [{ httpHeader: { httpHeaderName: only.headerName, values: [only.headerValue] } }],
+        action: forward,
+      });
     }
     this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
       minSize: props.minCapacity,

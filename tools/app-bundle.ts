@@ -10,6 +10,9 @@ import { hashFiles } from '../core/hash-files';
 const ROOT = path.join(__dirname, '..');
 const APP = path.join(ROOT, 'app');
 
+/** The app's static files, served under `/static/` by their content-hashed names. */
+export const REFERENCE_APP_STATIC = path.join(APP, 'static');
+
 /** What the bundle is built from, relative to the project: its hash names the bundle. */
 export const REFERENCE_APP_SOURCES = ['app', 'package-lock.json'];
 

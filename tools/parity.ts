@@ -18,6 +18,8 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
   const of = (type: string) => all.filter((r) => r.Type === type).map((r) => r.Properties ?? {});
   const instances = of('AWS::EC2::Instance');
   const launchTemplates = of('AWS::EC2::LaunchTemplate');
+  // Not the logs of CDK's own deploy-time functions (custom resources), which Terraform has no need of.
+  const logGroups = all.filter((r) => r.Type === 'AWS::Logs::LogGroup' && !JSON.stringify(r.Properties.LogGroupName ?? '').includes('/aws/lambda/'));
   // A group's launch template is in its own template (logical IDs repeat across stacks).
   const groups = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {})
     .filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
@@ -36,7 +38,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Compute': list([
       ...instances.map((i) => `instance ${i.InstanceType}${i.Monitoring ? ', detailed monitoring' : ''}`),
       ...groups.map(({ g, data }) => {
-        return `group ${g.MinSize}-${g.MaxSize} ${data.InstanceType}${data.Monitoring?.Enabled ? ', detailed monitoring' : ''}, ${g.HealthCheckType} checks after ${g.HealthCheckGracePeriod} s`;
+        return `group ${g.MinSize}-${g.MaxSize} ${data.InstanceType}${data.Monitoring?.Enabled ? ', detailed monitoring' : ''}, ${healthChecks(g.HealthCheckType, g.HealthCheckGracePeriod)}`;
       }),
     ]),
     'Instance AMI parameter': list(new Set(parameters.filter((p) => p.startsWith('/aws/service/ami-')))),
@@ -67,8 +69,8 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName)
       .map((a) => (a.Metrics ? a.Metrics.find((m: any) => m.Expression).Expression : `${a.Namespace}/${a.MetricName}`))),
-    'Log retention (days)': list(new Set(of('AWS::Logs::LogGroup').map((l) => l.RetentionInDays))),
-    'Log groups kept on removal': list(new Set(all.filter((r) => r.Type === 'AWS::Logs::LogGroup').map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
+    'Log retention (days)': list(new Set(logGroups.map((r) => r.Properties.RetentionInDays))),
+    'Log groups kept on removal': list(new Set(logGroups.map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
     'Aurora clusters': list(all.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => aurora({
       engine: r.Properties.Engine, version: r.Properties.EngineVersion, port: r.Properties.Port, encrypted: r.Properties.StorageEncrypted,
       deletionProtection: r.Properties.DeletionProtection, backupDays: r.Properties.BackupRetentionPeriod,
@@ -80,6 +82,28 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Database admits': list(new Set(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.FromPort === 5433)
       .map((r) => `${sourceName(JSON.stringify(r.SourceSecurityGroupId))} on ${r.FromPort}`))),
     'Secrets': String(of('AWS::SecretsManager::Secret').length),
+    'Valkey': list(of('AWS::ElastiCache::ReplicationGroup').map((g) => valkey({
+      version: g.EngineVersion, nodes: g.NumCacheClusters, nodeType: g.CacheNodeType, multiAz: g.MultiAZEnabled && g.AutomaticFailoverEnabled,
+      atRest: g.AtRestEncryptionEnabled, transit: g.TransitEncryptionMode, authToken: Boolean(g.AuthToken), port: g.Port, snapshots: g.SnapshotRetentionLimit,
+      finalSnapshot: all.some((r) => r.Type === 'AWS::ElastiCache::ReplicationGroup' && r.DeletionPolicy === 'Snapshot'),
+    }))),
+    'Queues': list(of('AWS::SQS::Queue').map((q) => queue({
+      sse: q.SqsManagedSseEnabled, retentionSeconds: q.MessageRetentionPeriod, visibility: q.VisibilityTimeout, wait: q.ReceiveMessageWaitTimeSeconds,
+      maxReceives: q.RedrivePolicy?.maxReceiveCount,
+    }))),
+    'Queues refuse plain HTTP': String(of('AWS::SQS::QueuePolicy').filter((p) => JSON.stringify(p).includes('aws:SecureTransport')).length),
+    'CloudFront': list(of('AWS::CloudFront::Distribution').map(({ DistributionConfig: c }) => cdn({
+      http: c.HttpVersion, ipv6: c.IPV6Enabled, priceClass: c.PriceClass, webAcl: Boolean(c.WebACLId), logs: c.Logging?.Prefix,
+      defaultBehavior: `${c.DefaultCacheBehavior.ViewerProtocolPolicy} ${c.DefaultCacheBehavior.AllowedMethods.length} methods cache ${c.DefaultCacheBehavior.CachePolicyId}`,
+      paths: (c.CacheBehaviors ?? []).map((b: any) => `${b.PathPattern} cache ${b.CachePolicyId}`),
+      headers: c.Origins.flatMap((o: any) => (o.OriginCustomHeaders ?? []).map((h: any) => h.HeaderName)),
+      originProtocols: c.Origins.filter((o: any) => o.CustomOriginConfig).map((o: any) => o.CustomOriginConfig.OriginProtocolPolicy),
+      accessControlled: c.Origins.filter((o: any) => o.OriginAccessControlId).length,
+    }))),
+    'Web ACL rules': list(of('AWS::WAFv2::WebACL').flatMap((w) => w.Rules.map((r: any) => `${w.Scope}: ${r.Name}`))),
+    'Load balancer admits CloudFront on': list(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.SourcePrefixListId).map((r) => r.FromPort)),
+    'Load balancer forwards only with header': list(of('AWS::ElasticLoadBalancingV2::ListenerRule')
+      .flatMap((r) => r.Conditions.filter((c: any) => c.Field === 'http-header').map((c: any) => c.HttpHeaderConfig.HttpHeaderName))),
   };
 }
 
@@ -103,6 +127,29 @@ function loadBalancer(f: { scheme: string; dropInvalidHeaders: boolean; deletion
     f.accessLogs !== undefined && `access logs under ${f.accessLogs}/`].filter(Boolean).join(', ');
 }
 
+/** A group's health checks: EC2 status only unless it says ELB. */
+function healthChecks(type?: string, graceSeconds?: number): string {
+  return type === 'ELB' ? `ELB checks after ${graceSeconds} s` : 'EC2 status checks';
+}
+
+function valkey(f: { version: string; nodes: number; nodeType: string; multiAz: boolean; atRest: boolean; transit: string; authToken: boolean;
+  port: number; snapshots: number; finalSnapshot: boolean }): string {
+  return [`valkey ${f.version}, ${f.nodes} x ${f.nodeType} on ${f.port}`, f.multiAz && 'Multi-AZ failover', f.atRest && 'encrypted at rest',
+    `TLS ${f.transit}`, f.authToken && 'AUTH token', `${f.snapshots} days of snapshots`, f.finalSnapshot && 'final snapshot'].filter(Boolean).join(', ');
+}
+
+function queue(f: { sse: boolean; retentionSeconds: number; visibility?: number; wait?: number; maxReceives?: number | string }): string {
+  return [f.sse && 'SSE-SQS', `kept ${f.retentionSeconds / 86400} days`, f.visibility !== undefined && `visibility ${f.visibility} s`,
+    f.wait !== undefined && `long polling ${f.wait} s`, f.maxReceives !== undefined && `dead-lettered after ${f.maxReceives} receives`].filter(Boolean).join(', ');
+}
+
+function cdn(f: { http: string; ipv6: boolean; priceClass: string; webAcl: boolean; logs?: string; defaultBehavior: string; paths: string[];
+  headers: string[]; originProtocols: string[]; accessControlled: number }): string {
+  return [f.http, f.ipv6 && 'IPv6', f.priceClass, f.webAcl && 'web ACL', f.logs && `logs under ${f.logs}`, `default ${f.defaultBehavior}`,
+    ...f.paths, `origin headers ${f.headers.join(' ')}`, `custom origins ${f.originProtocols.join(' ')}`, `${f.accessControlled} origin(s) through OAC`]
+    .filter(Boolean).join(', ');
+}
+
 function sourceName(reference: string): string {
   return /AppSecurityGroup/.test(reference) ? 'app' : /WorkerSecurityGroup/.test(reference) ? 'workers' : 'other';
 }
@@ -124,7 +171,7 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
       ...instances.map((i) => `instance ${i.instance_type}${i.monitoring ? ', detailed monitoring' : ''}`),
       ...of('aws_autoscaling_group').map((g) => {
         const template = templates.find((t) => g.launch_template.id.includes(`.${t.name}.`))!.value;
-        return `group ${g.min_size}-${g.max_size} ${template.instance_type}${template.monitoring?.enabled ? ', detailed monitoring' : ''}, ${g.health_check_type} checks after ${g.health_check_grace_period} s`;
+        return `group ${g.min_size}-${g.max_size} ${template.instance_type}${template.monitoring?.enabled ? ', detailed monitoring' : ''}, ${healthChecks(g.health_check_type, g.health_check_grace_period)}`;
       }),
     ]),
     'Instance AMI parameter': list(new Set(ssm.filter((p) => p.startsWith('/aws/service/ami-')))),
@@ -168,6 +215,31 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'Database admits': list(new Set(of('aws_vpc_security_group_ingress_rule').filter((r) => r.from_port === 5433)
       .map((r) => `${sourceName(JSON.stringify(r.referenced_security_group_id))} on ${r.from_port}`))),
     'Secrets': String(of('aws_secretsmanager_secret').length),
+    'Valkey': list(of('aws_elasticache_replication_group').map((g) => valkey({
+      version: g.engine_version, nodes: g.num_cache_clusters, nodeType: g.node_type, multiAz: g.multi_az_enabled && g.automatic_failover_enabled,
+      atRest: g.at_rest_encryption_enabled === 'true', transit: g.transit_encryption_mode, authToken: Boolean(g.auth_token), port: g.port,
+      snapshots: g.snapshot_retention_limit, finalSnapshot: Boolean(g.final_snapshot_identifier),
+    }))),
+    'Queues': list(of('aws_sqs_queue').map((q) => queue({
+      sse: q.sqs_managed_sse_enabled, retentionSeconds: q.message_retention_seconds, visibility: q.visibility_timeout_seconds,
+      wait: q.receive_wait_time_seconds, maxReceives: /maxReceiveCount" = (\d+)/.exec(q.redrive_policy ?? '')?.[1],
+    }))),
+    'Queues refuse plain HTTP': String(of('aws_sqs_queue_policy').filter((p) => {
+      const doc = Object.values(stacks).flatMap((s) => Object.entries<any>(s.data?.aws_iam_policy_document ?? {})).find(([name]) => p.policy.includes(`.${name}.`));
+      return JSON.stringify(doc).includes('aws:SecureTransport');
+    }).length),
+    'CloudFront': list(of('aws_cloudfront_distribution').map((c) => cdn({
+      http: c.http_version, ipv6: c.is_ipv6_enabled, priceClass: c.price_class, webAcl: Boolean(c.web_acl_id), logs: c.logging_config?.prefix,
+      defaultBehavior: `${c.default_cache_behavior.viewer_protocol_policy} ${c.default_cache_behavior.allowed_methods.length} methods cache ${c.default_cache_behavior.cache_policy_id}`,
+      paths: (c.ordered_cache_behavior ?? []).map((b: any) => `${b.path_pattern} cache ${b.cache_policy_id}`),
+      headers: c.origin.flatMap((o: any) => (o.custom_header ?? []).map((h: any) => h.name)),
+      originProtocols: c.origin.filter((o: any) => o.custom_origin_config).map((o: any) => o.custom_origin_config.origin_protocol_policy),
+      accessControlled: c.origin.filter((o: any) => o.origin_access_control_id).length,
+    }))),
+    'Web ACL rules': list(of('aws_wafv2_web_acl').flatMap((w) => JSON.parse(w.rule_json).map((r: any) => `${w.scope}: ${r.Name}`))),
+    'Load balancer admits CloudFront on': list(of('aws_vpc_security_group_ingress_rule').filter((r) => r.prefix_list_id).map((r) => r.from_port)),
+    'Load balancer forwards only with header': list(of('aws_lb_listener_rule')
+      .flatMap((r) => r.condition.filter((c: any) => c.http_header).map((c: any) => c.http_header.http_header_name))),
   };
 }
 

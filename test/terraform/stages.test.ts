@@ -136,8 +136,8 @@ test.each(TERRAFORM_STAGES)('stage %i matches the snapshot of every stack (Testi
 });
 
 test('refuses a stage not yet built for Terraform, naming the ones that are', () => {
-  expect(TERRAFORM_STAGES).toEqual([1, 2, 3]);
-  expect(() => synthTerraformStage(4)).toThrow('invalid value for "stage": "cache-cdn"; accepted: with --engine terraform, a stage built for Terraform so far: single-box, split-db, load-balanced (or their numbers)');
+  expect(TERRAFORM_STAGES).toEqual([1, 2, 3, 4]);
+  expect(() => synthTerraformStage(5)).toThrow('invalid value for "stage": "multi-region"; accepted: with --engine terraform, a stage built for Terraform so far: single-box, split-db, load-balanced, cache-cdn (or their numbers)');
 });
 
 describe('stage 3 as Terraform', () => {
@@ -181,6 +181,77 @@ describe('stage 3 as Terraform', () => {
   });
 });
 
+describe('stage 4 as Terraform', () => {
+  let tf: TerraformStacks;
+  beforeAll(() => {
+    tf = synthTerraformStage(4);
+  });
+  const resources = (stack: string, type: string) => Object.values<any>(tf[stack].resource?.[type] ?? {});
+  const data = (stack: string, type: string) => Object.values<any>(tf[stack].data?.[type] ?? {});
+
+  test('puts CloudFront, its web ACL and its alarm in a us-east-1 edge stack', () => {
+    expect((tf['webapp-edge'] as any).provider.aws[0].region).toBe('us-east-1');
+    expect(resources('webapp-edge', 'aws_wafv2_web_acl')[0].scope).toBe('CLOUDFRONT');
+    const [distribution] = resources('webapp-edge', 'aws_cloudfront_distribution');
+    expect(distribution.web_acl_id).toMatch(/aws_wafv2_web_acl\./);
+    expect(resources('webapp-edge', 'aws_cloudwatch_metric_alarm')[0]).toMatchObject({ namespace: 'AWS/CloudFront', metric_name: '5xxErrorRate' });
+    expect((tf['webapp-edge'] as any).output.SiteDomainName).toBeDefined();
+  });
+
+  test('admits only CloudFront to the load balancer: the prefix list looked up by name, then the secret header read by name', () => {
+    const [list] = data(NETWORK, 'aws_ec2_managed_prefix_list');
+    expect(list.name).toBe('com.amazonaws.global.cloudfront.origin-facing');
+    const lbRules = resources(NETWORK, 'aws_vpc_security_group_ingress_rule').filter((r) => /LoadBalancerSecurityGroup/.test(JSON.stringify(r.security_group_id)));
+    expect(lbRules).toEqual([expect.objectContaining({ from_port: 80, prefix_list_id: expect.stringMatching(/aws_ec2_managed_prefix_list/) })]);
+    expect(lbRules[0].cidr_ipv4).toBeUndefined();
+    const [listener] = resources(APP, 'aws_lb_listener');
+    expect(listener.default_action).toEqual([expect.objectContaining({ type: 'fixed-response', fixed_response: expect.objectContaining({ status_code: '403' }) })]);
+    const [rule] = resources(APP, 'aws_lb_listener_rule');
+    expect(rule.condition).toEqual([{ http_header: { http_header_name: 'X-Origin-Verify', values: [expect.stringMatching(/data\.aws_secretsmanager_secret_version\./)] } }]);
+    for (const stack of [APP, 'webapp-edge']) expect(data(stack, 'aws_secretsmanager_secret_version')).toEqual([expect.objectContaining({ secret_id: 'webapp/origin-verify' })]);
+    const [secret] = resources(NETWORK, 'aws_secretsmanager_secret').filter((r) => r.name === 'webapp/origin-verify');
+    expect(secret.replica).toBeUndefined(); // the primary is us-east-1 already
+  });
+
+  test('replicates the origin-verify secret to us-east-1 when the primary region is another', () => {
+    const eu = synthTerraformStage(4, { region: 'eu-west-1' });
+    const [secret] = Object.values<any>(eu[NETWORK].resource!.aws_secretsmanager_secret).filter((r) => r.name === 'webapp/origin-verify');
+    expect(secret.replica).toEqual([{ region: 'us-east-1' }]);
+    expect((eu['webapp-edge'] as any).provider.aws[0].region).toBe('us-east-1');
+  });
+
+  test('uploads the static files under the names the app links to, and lets only CloudFront read them', () => {
+    const objects = resources(DATA, 'aws_s3_object');
+    expect(objects.map((o) => o.key)).toEqual([expect.stringMatching(/^static\/app\.[0-9a-f]{12}\.css$/)]);
+    expect(objects[0]).toMatchObject({ content_type: 'text/css', cache_control: 'public, max-age=31536000, immutable' });
+    const oac = data(DATA, 'aws_iam_policy_document').find((d) => JSON.stringify(d).includes('cloudfront.amazonaws.com'));
+    expect(oac.statement[1]).toMatchObject({ actions: ['s3:GetObject'], condition: [expect.objectContaining({ variable: 'AWS:SourceArn' })] });
+  });
+
+  test('hands the web tier and the workers the cache and the queue; the workers consume it, scaled on backlog', () => {
+    const userData = Object.values<string>((tf[APP] as any).locals);
+    expect(userData).toHaveLength(2);
+    for (const text of userData) for (const setting of ['CACHE_ENDPOINT', 'CACHE_SECRET_ARN', 'QUEUE_URL']) expect(text).toContain(`export ${setting}=`);
+    expect(userData.some((text) => text.includes("export APP_START='node server.js worker'"))).toBe(true);
+    const [group] = resources(DATA, 'aws_elasticache_replication_group');
+    expect(group).toMatchObject({ engine: 'valkey', transit_encryption_mode: 'required', multi_az_enabled: true, port: 6380 });
+    const backlog = resources(APP, 'aws_autoscaling_policy').find((p) => p.target_tracking_configuration?.customized_metric_specification);
+    expect(JSON.stringify(backlog)).toContain('visible / MAX([workers, 1])');
+  });
+
+  test('keeps the load balancer open to the internet during the move to CloudFront (openOrigin=true)', () => {
+    const open = synthTerraformStage(4, { openOrigin: 'true' });
+    const rules = Object.values<any>(open[NETWORK].resource!.aws_vpc_security_group_ingress_rule)
+      .filter((r) => /LoadBalancerSecurityGroup/.test(JSON.stringify(r.security_group_id)));
+    expect(rules.map((r) => [r.cidr_ipv4, r.from_port])).toEqual([['0.0.0.0/0', 80]]);
+    expect(open[APP].resource!.aws_lb_listener_rule).toBeUndefined();
+  });
+
+  test('retires the stage-1 volume', () => {
+    expect(resources(DATA, 'aws_ebs_volume')).toEqual([]);
+  });
+});
+
 /** Terraform resource types that hold data or identity a later stage depends on. */
 const STATEFUL_TF_TYPES = ['aws_ebs_volume', 'aws_rds_cluster', 'aws_secretsmanager_secret', 'aws_vpc', 'aws_subnet', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudwatch_log_group'];
 
@@ -189,8 +260,10 @@ test.each(TERRAFORM_STAGES.slice(1).map((to) => [to - 1, to]))('what holds data 
   const after = synthTerraformStage(to);
   const addresses = (stacks: TerraformStacks, keep: (r: any) => boolean) => Object.entries(stacks).flatMap(([stack, json]) =>
     STATEFUL_TF_TYPES.flatMap((type) => Object.entries<any>(json.resource?.[type] ?? {}).filter(([, r]) => keep(r)).map(([name]) => `${stack}/${type}.${name}`)));
-  // Log groups that survive destroy (skip_destroy) may leave the configuration; the app package's bucket holds only the app's zip.
-  const mustStay = addresses(before, (r) => !r.skip_destroy && !String(r.bucket_prefix).startsWith('growth-stages-app-'));
+  // Log groups that survive destroy (skip_destroy) may leave the configuration; the app package's
+  // bucket holds only the app's zip; stage 4 retires the stage-1 volume (final snapshot, runbook 3-to-4).
+  const retired = (r: any) => to === 4 && r.final_snapshot === true;
+  const mustStay = addresses(before, (r) => !r.skip_destroy && !String(r.bucket_prefix).startsWith('growth-stages-app-') && !retired(r));
   expect(mustStay.length).toBeGreaterThan(0);
   const present = new Set(addresses(after, () => true));
   expect(mustStay.filter((address) => !present.has(address))).toEqual([]);

@@ -1,0 +1,111 @@
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Construct } from 'constructs';
+import { TfPrivateBucket } from './private-bucket';
+
+/** CloudFront's managed policies, as CDK names them. */
+const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
+
+export interface TfEdgeProps {
+  /** DNS name of the load balancer (the origin of dynamic paths). */
+  readonly loadBalancerDnsName: string;
+  readonly originVerifyHeader: string;
+  readonly originVerifyValue: string;
+  /** The assets bucket's regional domain name. */
+  readonly assetsBucketDomainName: string;
+  readonly alarmTopicArn: string;
+  /** Requests one IP may make in 5 minutes. @default 2000 */
+  readonly rateLimitPer5Minutes?: number;
+}
+
+/**
+ * CloudFront and its web ACL, as the CDK `EdgeWebAcl` and `EdgeDistribution` (in a us-east-1
+ * stack): AWS's common and known-bad-inputs rule sets and a per-IP rate limit; dynamic paths
+ * uncached from the load balancer with the origin-verify header, `/static/*` from the assets
+ * bucket through Origin Access Control, cached; HTTPS redirect, compression, HTTP/2 and 3,
+ * standard logs to a bucket of its own (ACLs enabled: CloudFront's legacy logs need them); an
+ * alarm on the 5xx rate.
+ */
+export class TfEdge extends Construct {
+  public readonly distribution: CloudfrontDistribution;
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: TfEdgeProps) {
+    super(scope, id);
+    const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
+    const visibilityJson = (metricName: string) => ({ CloudWatchMetricsEnabled: true, MetricName: metricName, SampledRequestsEnabled: true });
+    const managed = (name: string, priority: number) => ({
+      Name: name, Priority: priority, OverrideAction: { None: {} },
+      Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: name } }, VisibilityConfig: visibilityJson(name),
+    });
+    const webAcl = new Wafv2WebAcl(this, 'WebAcl', {
+      name: `${this.node.path.replace(/\//g, '-')}-web-acl`,
+      scope: 'CLOUDFRONT',
+      defaultAction: { allow: {} },
+      visibilityConfig: visibility('EdgeWebAcl'),
+      ruleJson: JSON.stringify([
+        managed('AWSManagedRulesCommonRuleSet', 0),
+        managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
+        {
+          Name: 'RateLimitPerIp', Priority: 2, Action: { Block: {} },
+          Statement: { RateBasedStatement: { Limit: props.rateLimitPer5Minutes ?? 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+          VisibilityConfig: visibilityJson('RateLimitPerIp'),
+        },
+      ]),
+    });
+    const logs = new TfPrivateBucket(this, 'AccessLogs', { bucketPrefix: 'growth-stages-cdn-logs-', objectOwnership: 'BucketOwnerPreferred' }).bucket;
+    const oac = new CloudfrontOriginAccessControl(this, 'AssetsAccess', {
+      name: `${this.node.path.replace(/\//g, '-')}-assets`, originAccessControlOriginType: 's3', signingBehavior: 'always', signingProtocol: 'sigv4',
+    });
+    const redirect = 'redirect-to-https';
+    this.distribution = new CloudfrontDistribution(this, 'Site', {
+      enabled: true,
+      comment: 'Site: dynamic paths from the load balancer, /static/* from S3',
+      httpVersion: 'http2and3',
+      isIpv6Enabled: true,
+      priceClass: 'PriceClass_100',
+      webAclId: webAcl.arn,
+      origin: [
+        {
+          originId: 'load-balancer',
+          domainName: props.loadBalancerDnsName,
+          customHeader: [{ name: props.originVerifyHeader, value: props.originVerifyValue }],
+          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'http-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30 },
+        },
+        { originId: 'assets', domainName: props.assetsBucketDomainName, originAccessControlId: oac.id },
+      ],
+      defaultCacheBehavior: {
+        targetOriginId: 'load-balancer',
+        viewerProtocolPolicy: redirect,
+        allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        cachedMethods: ['GET', 'HEAD'],
+        cachePolicyId: CACHING_DISABLED,
+        originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+        compress: true,
+      },
+      orderedCacheBehavior: [{
+        pathPattern: '/static/*',
+        targetOriginId: 'assets',
+        viewerProtocolPolicy: redirect,
+        allowedMethods: ['GET', 'HEAD'],
+        cachedMethods: ['GET', 'HEAD'],
+        cachePolicyId: CACHING_OPTIMIZED,
+        compress: true,
+      }],
+      loggingConfig: { bucket: logs.bucketRegionalDomainName, prefix: 'cloudfront/', includeCookies: false },
+      restrictions: { geoRestriction: { restrictionType: 'none' } },
+      viewerCertificate: { cloudfrontDefaultCertificate: true },
+    });
+    this.alarms.push(new CloudwatchMetricAlarm(this, 'ErrorRateAlarm', {
+      alarmName: `${this.node.path.replace(/\//g, '-')}-ErrorRateAlarm`,
+      alarmDescription: 'More than 5 % of viewer requests failed with 5xx for 15 minutes',
+      namespace: 'AWS/CloudFront', metricName: '5xxErrorRate', dimensions: { DistributionId: this.distribution.id, Region: 'Global' },
+      statistic: 'Average', period: 300, threshold: 5, evaluationPeriods: 3, comparisonOperator: 'GreaterThanOrEqualToThreshold',
+      treatMissingData: 'notBreaching', alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
+    }));
+  }
+}

@@ -1,0 +1,128 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
+import { ElasticacheSubnetGroup } from '@cdktf/provider-aws/lib/elasticache-subnet-group';
+import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
+import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Password } from '@cdktf/provider-random/lib/password';
+import { Construct } from 'constructs';
+
+export interface TfValkeyCacheProps {
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  /** Fixed ID of the replication group (its nodes are `<id>-001`, `-002`, ...). */
+  readonly replicationGroupId: string;
+  /** Security groups admitted on the port. */
+  readonly clientSecurityGroupIds: string[];
+  readonly alarmTopicArn: string;
+  readonly logRetentionDays: number;
+  /** @default 6380 */
+  readonly port?: number;
+  /** @default 'cache.t4g.small' */
+  readonly nodeType?: string;
+}
+
+/**
+ * Valkey on ElastiCache, as the CDK `ValkeyCache`: a primary and a replica in another AZ with
+ * automatic failover, encrypted at rest and in transit (TLS required), an AUTH token generated
+ * into Secrets Manager, port 6380, daily snapshots kept 7 days and a final one, the slow log in
+ * CloudWatch Logs; alarms across nodes on engine CPU, memory, evictions and hit rate.
+ */
+export class TfValkeyCache extends Construct {
+  public readonly replicationGroup: ElasticacheReplicationGroup;
+  public readonly authToken: SecretsmanagerSecret;
+  public readonly port: number;
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+  private readonly nodes = 2;
+
+  constructor(scope: Construct, id: string, props: TfValkeyCacheProps) {
+    super(scope, id);
+    this.port = props.port ?? 6380;
+    const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Valkey cache' });
+    props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {
+      securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: this.port, toPort: this.port,
+    }));
+    const subnets = new ElasticacheSubnetGroup(this, 'SubnetGroup', {
+      name: `${props.replicationGroupId}-subnets`, description: 'Subnets of the Valkey cache', subnetIds: props.subnetIds,
+    });
+    const slowLog = new CloudwatchLogGroup(this, 'SlowLog', { retentionInDays: props.logRetentionDays, skipDestroy: true });
+    const token = new Password(this, 'Token', { length: 64, special: false });
+    this.authToken = new SecretsmanagerSecret(this, 'AuthToken', { description: 'AUTH token of the Valkey cache' });
+    new SecretsmanagerSecretVersion(this, 'AuthTokenValue', { secretId: this.authToken.id, secretString: token.result });
+    this.replicationGroup = new ElasticacheReplicationGroup(this, 'Resource', {
+      replicationGroupId: props.replicationGroupId,
+      description: 'Sessions and cached reads',
+      engine: 'valkey',
+      engineVersion: '8.0',
+      nodeType: props.nodeType ?? 'cache.t4g.small',
+      numCacheClusters: this.nodes,
+      multiAzEnabled: true,
+      automaticFailoverEnabled: true,
+      port: this.port,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [securityGroup.id],
+      atRestEncryptionEnabled: 'true',
+      transitEncryptionEnabled: true,
+      transitEncryptionMode: 'required',
+      authToken: token.result,
+      snapshotRetentionLimit: 7,
+      snapshotWindow: '03:00-04:00',
+      maintenanceWindow: 'sun:05:00-sun:06:00',
+      autoMinorVersionUpgrade: 'true',
+      finalSnapshotIdentifier: `${props.replicationGroupId}-final`,
+      logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
+    });
+    this.addAlarms(props.alarmTopicArn);
+  }
+
+  /** `host:port` of the primary endpoint. */
+  public get primaryEndpoint(): string {
+    return `${this.replicationGroup.primaryEndpointAddress}:${this.port}`;
+  }
+
+  /** Metric queries of `metricName` on every node, their IDs prefixed with `prefix`. */
+  public perNode(prefix: string, metricName: string, stat: string, period: number): CloudwatchMetricAlarmMetricQuery[] {
+    return Array.from({ length: this.nodes }, (_, i) => ({
+      id: `${prefix}${i}`,
+      metric: {
+        namespace: 'AWS/ElastiCache', metricName, stat, period,
+        dimensions: { CacheClusterId: `${this.replicationGroup.replicationGroupId}-00${i + 1}` },
+      },
+    }));
+  }
+
+  /** The hit-rate expression and its queries (100 while there are fewer than 100 lookups). */
+  public hitRate(period: number): CloudwatchMetricAlarmMetricQuery[] {
+    const hits = this.perNode('hn', 'CacheHits', 'Sum', period);
+    const misses = this.perNode('mn', 'CacheMisses', 'Sum', period);
+    const sum = (queries: CloudwatchMetricAlarmMetricQuery[]) => `SUM([${queries.map((q) => q.id).join(', ')}])`;
+    const lookups = `${sum(hits)} + ${sum(misses)}`;
+    return [{ id: 'rate', expression: `IF(${lookups} >= 100, 100 * ${sum(hits)} / (${lookups}), 100)`, label: 'Cache hit rate (%)', returnData: true },
+      ...hits, ...misses];
+  }
+
+  private addAlarms(topic: string) {
+    const period = 300;
+    const across = (fn: string, metricName: string, stat: string): CloudwatchMetricAlarmMetricQuery[] => {
+      const nodes = this.perNode('n', metricName, stat, period);
+      return [{ id: 'value', expression: `${fn}([${nodes.map((q) => q.id).join(', ')}])`, returnData: true }, ...nodes];
+    };
+    const add = (id: string, metricQuery: CloudwatchMetricAlarmMetricQuery[], threshold: number, comparisonOperator: string, description: string) => {
+      this.alarms.push(new CloudwatchMetricAlarm(this, id, {
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`, alarmDescription: description, metricQuery, threshold,
+        comparisonOperator, evaluationPeriods: 3, treatMissingData: 'notBreaching', alarmActions: [topic], okActions: [topic],
+      }));
+    };
+    const above = 'GreaterThanOrEqualToThreshold';
+    add('CpuAlarm', across('MAX', 'EngineCPUUtilization', 'Average'), 80, above,
+      'Valkey engine CPU above 80 % for 15 minutes on a node: a larger node type, or fewer expensive commands');
+    add('MemoryAlarm', across('MAX', 'DatabaseMemoryUsagePercentage', 'Average'), 80, above,
+      'Valkey memory above 80 % for 15 minutes: evictions follow; a larger node type, or shorter TTLs');
+    add('EvictionsAlarm', across('SUM', 'Evictions', 'Sum'), 100, above,
+      'More than 100 evictions every 5 minutes for 15 minutes: the cache is too small for its working set');
+    add('HitRateAlarm', this.hitRate(period), 80, 'LessThanThreshold',
+      'Cache hit rate below 80 % for 15 minutes: the database carries the reads the cache should');
+  }
+}

@@ -1,0 +1,94 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Fn, TerraformLocal } from 'cdktf';
+import { Construct } from 'constructs';
+import { BootSettings } from '../lib/boot/boot-script';
+import { tfAppInstance } from './app-instance';
+
+export interface TfWorkerGroupProps {
+  readonly subnetIds: string[];
+  readonly securityGroupId: string;
+  readonly instanceType: string;
+  readonly region: string;
+  readonly app: { readonly path: string; readonly startCommand: string };
+  readonly port: number;
+  readonly stageLabel: string;
+  readonly logRetentionDays: number;
+  readonly database: NonNullable<BootSettings['database']>;
+  readonly cache: NonNullable<BootSettings['cache']>;
+  readonly queue: { readonly url: string; readonly arn: string; readonly name: string };
+  /** @default 1 */
+  readonly minCapacity?: number;
+  /** @default 4 */
+  readonly maxCapacity?: number;
+  /** Visible jobs per worker that scaling keeps the group at. @default 100 */
+  readonly backlogPerInstance?: number;
+}
+
+/**
+ * Worker instances that consume the job queue, as the CDK `WorkerGroup`: the app's worker command,
+ * a launch template with IMDSv2 and encrypted gp3, target tracking on visible jobs per in-service
+ * worker (metric math), rolling instance refresh. Workers serve no HTTP.
+ */
+export class TfWorkerGroup extends Construct {
+  public readonly autoScalingGroup: AutoscalingGroup;
+
+  constructor(scope: Construct, id: string, props: TfWorkerGroupProps) {
+    super(scope, id);
+    const base = tfAppInstance(this, {
+      app: { ...props.app, startCommand: `${props.app.startCommand} worker` },
+      logRetentionDays: props.logRetentionDays,
+      boot: {
+        stageLabel: props.stageLabel, region: props.region, port: props.port, database: props.database, cache: props.cache,
+        queueUrl: props.queue.url, healthCheck: 'process',
+      },
+      statements: [
+        { actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [props.cache.secretArn] },
+        { actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [props.queue.arn] },
+      ],
+    });
+    const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
+      imageId: base.amiId,
+      instanceType: props.instanceType,
+      iamInstanceProfile: { name: base.instanceProfileName },
+      vpcSecurityGroupIds: [props.securityGroupId],
+      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', base.userData).asString),
+      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+      monitoring: { enabled: true },
+      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
+      updateDefaultVersion: true,
+    });
+    const minCapacity = props.minCapacity ?? 1;
+    this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
+      minSize: minCapacity,
+      maxSize: props.maxCapacity ?? 4,
+      vpcZoneIdentifier: props.subnetIds,
+      launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
+      defaultInstanceWarmup: 180,
+      enabledMetrics: ['GroupInServiceInstances'],
+      instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: minCapacity > 1 ? 50 : 0, autoRollback: true } },
+    });
+    new AutoscalingPolicy(this, 'BacklogScaling', {
+      name: 'backlog-per-worker',
+      autoscalingGroupName: this.autoScalingGroup.name,
+      policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: {
+        targetValue: props.backlogPerInstance ?? 100,
+        customizedMetricSpecification: {
+          metrics: [
+            {
+              id: 'visible', returnData: false,
+              metricStat: { stat: 'Sum', metric: { namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensions: [{ name: 'QueueName', value: props.queue.name }] } },
+            },
+            {
+              id: 'workers', returnData: false,
+              metricStat: { stat: 'Average', metric: { namespace: 'AWS/AutoScaling', metricName: 'GroupInServiceInstances', dimensions: [{ name: 'AutoScalingGroupName', value: this.autoScalingGroup.name }] } },
+            },
+            { id: 'backlog', expression: 'visible / MAX([workers, 1])', label: 'Visible jobs per worker', returnData: true },
+          ],
+        },
+      },
+    });
+  }
+}
