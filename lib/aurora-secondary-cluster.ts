@@ -46,8 +46,8 @@ export interface AuroraSecondaryClusterProps {
 /**
  * The secondary cluster of an Aurora PostgreSQL global database, in another region: Serverless v2
  * instances in isolated subnets, storage encrypted with a key of this region (with rotation), TLS
- * required, IAM authentication, write forwarding to the primary, backups, deletion protection and
- * a final snapshot. It has no credentials of its own: they are the primary's (replicate its
+ * required, IAM authentication, backups, deletion protection and a final snapshot. Clients read
+ * from its endpoints and write through the global database's writer endpoint. It has no credentials of its own: they are the primary's (replicate its
  * secret). Written in L1: CDK's DatabaseCluster always creates a master user, which a secondary
  * cluster must not have.
  */
@@ -101,7 +101,6 @@ export class AuroraSecondaryCluster extends Construct {
       storageEncrypted: true,
       kmsKeyId: key.keyArn,
       enableIamDatabaseAuthentication: true,
-      enableGlobalWriteForwarding: true,
       serverlessV2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
       backupRetentionPeriod: 7,
       preferredBackupWindow: '03:30-04:30',

@@ -7,7 +7,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { BUILT_STAGES } from '../stages';
 import { synthTerraform } from '../terraform/main';
-import { TERRAFORM_STAGES } from '../terraform/stages';
+import { STAGES } from '../core/stages';
 import { projectContext } from '../core/project-context';
 import { stageDiagram, updateReadmeDiagrams } from '../tools/diagram';
 import { cloudFormationParity, renderParityTable, terraformParity } from '../tools/parity';
@@ -17,7 +17,7 @@ const README = path.join(__dirname, '..', 'README.md');
 const diagrams = Object.fromEntries(BUILT_STAGES.map((stage) => [stage, stageDiagram(stage)]));
 let readme = updateReadmeDiagrams(fs.readFileSync(README, 'utf8'), diagrams);
 
-for (const stage of TERRAFORM_STAGES) {
+for (const { number: stage } of STAGES) {
   const table = renderParityTable(cloudFormationParity(synthesizeStage(stage).templates));
   // The README shows one table; the parity test holds the Terraform side to it.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-docs-'));

@@ -219,7 +219,8 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
       reason: 'the internet-facing load balancer is the public entry point: its listener ports (80, 443) only are open to the internet',
     });
   }
-  const { certificateArn } = f.config;
+  // ACM certificates are regional: stage 5's second region has its own.
+  const certificateArn = f.region === f.config.region ? f.config.certificateArn : f.config.secondaryCertificateArn;
   return new WebTier(f.app, 'Web', {
     vpc: f.vpc,
     loadBalancerSubnets: { subnetGroupName: 'Public' },
@@ -359,13 +360,14 @@ export function globalDatabase(f: Foundation, db: AuroraDatabase, secondaryRegio
   return global;
 }
 
-function globalClusterId(config: GrowthConfig): string {
+/** The global database's identifier; its writer endpoint is what the app writes through (stage 5). */
+export function globalClusterId(config: GrowthConfig): string {
   return `${config.appName}-global`;
 }
 
 /**
- * The second region's cluster of the global database, reached through the primary's replicated
- * secret and this region's endpoints. Its data stack deploys after the primary's, which creates
+ * The second region's cluster of the global database; the app there reads from it and writes
+ * through the global writer endpoint, with the primary's replicated secret. Its data stack deploys after the primary's, which creates
  * the global database.
  */
 export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primaryFoundation: Foundation): DatabaseAccess {
@@ -389,7 +391,7 @@ export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primar
   return {
     connection: {
       secret: secretsmanager.Secret.fromSecretCompleteArn(f.app, 'DatabaseSecret', replicaArn),
-      host: db.endpoint,
+      globalCluster: globalClusterId(f.config),
       readerHost: db.readerEndpoint,
     },
     connections: db.connections,

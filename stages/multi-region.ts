@@ -1,14 +1,14 @@
 import { App } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
 import {
-  appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, globalDatabase, jobQueue, keepPublishedOutput,
+  appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, globalClusterId, globalDatabase, jobQueue, keepPublishedOutput,
   originVerifyValue, secondaryDatabase, servingAlarm, staticAssets, valkeyCache,
 } from './components';
 
 /**
  * Stage 5: the stage-4 footprint in a second region as well. The stage-2 cluster becomes the
- * primary of an Aurora global database whose secondary cluster (write forwarding on) serves the
- * second region; CloudFront reads fail over per request to the second region's load balancer
+ * primary of an Aurora global database whose secondary cluster serves the second region's reads;
+ * both regions write through the global writer endpoint, which follows switchovers and failovers; CloudFront reads fail over per request to the second region's load balancer
  * (origin group), writes follow Route 53's failover name when a hosted zone is given. Each
  * region keeps its own cache, queue and workers; static assets stay in the primary's bucket
  * (cached at the edge). Runbooks: docs/migrations/4-to-5.md, docs/runbooks/.
@@ -17,12 +17,15 @@ export function multiRegionStage(app: App, config: GrowthConfig): Foundation {
   const f = foundation(app, config, { natGateways: config.natGateways });
   const db = auroraDatabase(f, { readers: 1 });
   globalDatabase(f, db, config.secondaryRegion);
+  const primaryAccess = databaseAccess(db);
+  // Both regions write (and migrate) through the global writer endpoint, which follows the writer.
+  const globalCluster = globalClusterId(config);
   const cache = valkeyCache(f);
   // Stage 4's move-up alarms in the app stack read the cache's name; this stage has none.
   keepPublishedOutput(f.data, cache.replicationGroup.ref);
   const queue = jobQueue(f);
   const headerValue = originVerifyValue(f, [config.secondaryRegion]);
-  const web = appTierBehindCloudFront(f, { database: databaseAccess(db), cache, queue, headerValue });
+  const web = appTierBehindCloudFront(f, { database: { ...primaryAccess, connection: { ...primaryAccess.connection, globalCluster } }, cache, queue, headerValue });
   const assets = staticAssets(f);
   dashboard(f, [...web.alarms, ...db.alarms, ...cache.alarms, ...queue.alarms, servingAlarm(f, web)]);
 

@@ -1,4 +1,5 @@
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
@@ -62,6 +63,9 @@ export function tfAppInstance(scope: Construct, props: TfAppInstanceProps): TfAp
   ];
   const database = props.boot.database;
   if (database) statements.push({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [database.secretArn] });
+  if (database?.globalCluster) {
+    statements.push({ actions: ['rds:DescribeGlobalClusters'], resources: [`arn:aws:rds::${new DataAwsCallerIdentity(scope, 'Account').accountId}:global-cluster:${database.globalCluster}`] });
+  }
   statements.push(...props.statements ?? []);
   new IamRolePolicy(scope, 'InstancePolicy', {
     role: role.id,

@@ -31,6 +31,13 @@ export interface TfAuroraDatabaseProps {
   readonly clientSecurityGroupIds: string[];
   readonly alarmTopicArn: string;
   readonly logRetentionDays: number;
+  /** Regions the secret is replicated to (stage 5). */
+  readonly secretReplicaRegions?: string[];
+  /**
+   * A global database adopts the cluster (stage 5): its membership is not this resource's to manage.
+   * @default false
+   */
+  readonly globalMember?: boolean;
 }
 
 /**
@@ -88,7 +95,7 @@ export class TfAuroraDatabase extends Construct {
       copyTagsToSnapshot: true,
       enabledCloudwatchLogsExports: ['postgresql'],
       dependsOn: [log],
-      lifecycle: { preventDestroy: true },
+      lifecycle: { preventDestroy: true, ignoreChanges: props.globalMember ? ['global_cluster_identifier'] : undefined },
     });
     for (let i = 0; i <= props.readers; i++) {
       new RdsClusterInstance(this, i === 0 ? 'Writer' : `Reader${i}`, {
@@ -104,6 +111,7 @@ export class TfAuroraDatabase extends Construct {
     }
     this.secret = new SecretsmanagerSecret(this, 'Secret', {
       description: 'Credentials and connection settings of the Aurora cluster',
+      replica: props.secretReplicaRegions?.map((region) => ({ region })),
       lifecycle: { preventDestroy: true },
     });
     new SecretsmanagerSecretVersion(this, 'SecretValue', {

@@ -18,6 +18,11 @@ export interface TfEdgeProps {
   /** The assets bucket's regional domain name. */
   readonly assetsBucketDomainName: string;
   readonly alarmTopicArn: string;
+  /**
+   * Stage 5: the second region's load balancer (reads fail over to it per request, through an
+   * origin group) and the write paths, with the name they go to (a Route 53 failover name).
+   */
+  readonly failover?: { readonly domainName: string; readonly writePaths: string[]; readonly writeDomainName?: string };
   /** Requests one IP may make in 5 minutes. @default 2000 */
   readonly rateLimitPer5Minutes?: number;
 }
@@ -62,6 +67,15 @@ export class TfEdge extends Construct {
       name: `${this.node.path.replace(/\//g, '-')}-assets`, originAccessControlOriginType: 's3', signingBehavior: 'always', signingProtocol: 'sigv4',
     });
     const redirect = 'redirect-to-https';
+    const loadBalancerOrigin = (originId: string, domainName: string) => ({
+      originId,
+      domainName,
+      customHeader: [{ name: props.originVerifyHeader, value: props.originVerifyValue }],
+      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'http-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30 },
+    });
+    const allMethods = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
+    const dynamic = { cachePolicyId: CACHING_DISABLED, originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER, compress: true, viewerProtocolPolicy: redirect };
+    const failover = props.failover;
     this.distribution = new CloudfrontDistribution(this, 'Site', {
       enabled: true,
       comment: 'Site: dynamic paths from the load balancer, /static/* from S3',
@@ -70,32 +84,38 @@ export class TfEdge extends Construct {
       priceClass: 'PriceClass_100',
       webAclId: webAcl.arn,
       origin: [
-        {
-          originId: 'load-balancer',
-          domainName: props.loadBalancerDnsName,
-          customHeader: [{ name: props.originVerifyHeader, value: props.originVerifyValue }],
-          customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'http-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30 },
-        },
+        loadBalancerOrigin('load-balancer', props.loadBalancerDnsName),
+        ...failover ? [loadBalancerOrigin('load-balancer-failover', failover.domainName)] : [],
+        ...failover?.writeDomainName ? [loadBalancerOrigin('writes', failover.writeDomainName)] : [],
         { originId: 'assets', domainName: props.assetsBucketDomainName, originAccessControlId: oac.id },
       ],
+      // Origin groups carry only GET, HEAD and OPTIONS: with a second region, reads go to one and
+      // the write paths to their own behavior.
+      originGroup: failover ? [{
+        originId: 'load-balancers',
+        failoverCriteria: { statusCodes: [500, 502, 503, 504] },
+        member: [{ originId: 'load-balancer' }, { originId: 'load-balancer-failover' }],
+      }] : undefined,
       defaultCacheBehavior: {
-        targetOriginId: 'load-balancer',
-        viewerProtocolPolicy: redirect,
-        allowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+        ...dynamic,
+        targetOriginId: failover ? 'load-balancers' : 'load-balancer',
+        allowedMethods: failover ? ['GET', 'HEAD', 'OPTIONS'] : allMethods,
         cachedMethods: ['GET', 'HEAD'],
-        cachePolicyId: CACHING_DISABLED,
-        originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
-        compress: true,
       },
-      orderedCacheBehavior: [{
-        pathPattern: '/static/*',
-        targetOriginId: 'assets',
-        viewerProtocolPolicy: redirect,
-        allowedMethods: ['GET', 'HEAD'],
-        cachedMethods: ['GET', 'HEAD'],
-        cachePolicyId: CACHING_OPTIMIZED,
-        compress: true,
-      }],
+      orderedCacheBehavior: [
+        ...(failover?.writePaths ?? []).map((pathPattern) => ({
+          ...dynamic, pathPattern, targetOriginId: failover?.writeDomainName ? 'writes' : 'load-balancer', allowedMethods: allMethods, cachedMethods: ['GET', 'HEAD'],
+        })),
+        {
+          pathPattern: '/static/*',
+          targetOriginId: 'assets',
+          viewerProtocolPolicy: redirect,
+          allowedMethods: ['GET', 'HEAD'],
+          cachedMethods: ['GET', 'HEAD'],
+          cachePolicyId: CACHING_OPTIMIZED,
+          compress: true,
+        },
+      ],
       loggingConfig: { bucket: logs.bucketRegionalDomainName, prefix: 'cloudfront/', includeCookies: false },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       viewerCertificate: { cloudfrontDefaultCertificate: true },

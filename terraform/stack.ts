@@ -9,8 +9,8 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GrowthConfig } from '../core/config';
 import { stackName, StackRole } from '../core/naming';
 
-export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, region = config.region): TerraformStack {
-  const name = stackName(config.appName, role);
+export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, region = config.region, secondary = false): TerraformStack {
+  const name = stackName(config.appName, role, secondary ? region : undefined);
   const stack = new TerraformStack(app, name);
   new AwsProvider(stack, 'aws', {
     region,

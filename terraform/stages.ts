@@ -2,9 +2,9 @@
  * The stages as Terraform (CDK for Terraform): the same stacks, components, sizing and security
  * properties as the CloudFormation stages, from the same engine-free modules (core/: ladder,
  * configuration, names, subnet plan; lib/boot/boot-script.ts: the instances' boot script).
- * Built so far: stages 1 to 4. The others are refused with a clear error until they are.
  */
-import { App, TerraformOutput, TerraformStack } from 'cdktf';
+import { App, Fn, TerraformOutput, TerraformStack } from 'cdktf';
+import { RdsGlobalCluster } from '@cdktf/provider-aws/lib/rds-global-cluster';
 import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list';
 import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data-aws-secretsmanager-secret-version';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
@@ -16,9 +16,9 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
-import { ConfigError, GrowthConfig } from '../core/config';
+import { GrowthConfig } from '../core/config';
 import { APP_PORT, CLOUDFRONT_ORIGIN_FACING, DATABASE_PORT, EDGE_REGION, ORIGIN_VERIFY_HEADER } from '../core/naming';
-import { moveUpAlarmName, StageNumber, STAGES } from '../core/stages';
+import { moveUpAlarmName, StageNumber } from '../core/stages';
 import { DATA_MOUNT } from '../lib/boot/boot-script';
 import { cachedReferenceAppBundle, REFERENCE_APP_STATIC } from '../tools/app-bundle';
 import { TfAccessLogBucket } from './access-log-bucket';
@@ -26,7 +26,9 @@ import { TfAlarmTopic } from './alarm-topic';
 import { TfAssetsBucket } from './assets-bucket';
 import { TfAuroraDatabase } from './aurora-database';
 import { TfDataVolume } from './data-volume';
-import { TfEdge } from './edge';
+import { TfAuroraSecondaryCluster } from './aurora-secondary-cluster';
+import { TfEdge, TfEdgeProps } from './edge';
+import { TfFailoverDns } from './failover-dns';
 import { TfJobQueue } from './job-queue';
 import { TfNetwork } from './network';
 import { TfSingleBox } from './single-box';
@@ -35,27 +37,17 @@ import { TfValkeyCache } from './valkey-cache';
 import { TfWebTier, TfWebTierProps } from './web-tier';
 import { TfWorkerGroup } from './worker-group';
 
-const BUILDERS: Partial<Record<StageNumber, (app: App, config: GrowthConfig) => void>> = {
+const BUILDERS: Record<StageNumber, (app: App, config: GrowthConfig) => void> = {
   1: singleBoxStage,
   2: splitDbStage,
   3: loadBalancedStage,
   4: cacheCdnStage,
+  5: multiRegionStage,
 };
 
-/** Stage numbers the Terraform engine builds, in ladder order. */
-export const TERRAFORM_STAGES = (Object.keys(BUILDERS).map(Number) as StageNumber[]).sort();
-
-/**
- * The builder of the configured stage.
- * @throws ConfigError for a stage not built for Terraform yet (before anything is created)
- */
+/** The builder of the configured stage. */
 export function terraformStageBuilder(config: GrowthConfig): (app: App) => void {
-  const build = BUILDERS[config.stage.number];
-  if (!build) {
-    throw new ConfigError('stage', config.stage.name,
-      `with --engine terraform, a stage built for Terraform so far: ${TERRAFORM_STAGES.map((n) => STAGES[n - 1].name).join(', ')} (or their numbers); the others synthesize with --engine cdk`);
-  }
-  return (app) => build(app, config);
+  return (app) => BUILDERS[config.stage.number](app, config);
 }
 
 function singleBoxStage(app: App, config: GrowthConfig): void {
@@ -87,7 +79,7 @@ function loadBalancedStage(app: App, config: GrowthConfig): void {
   const f = foundation(app, config, { natGateways: config.natGateways });
   dataVolume(f);
   const db = auroraDatabase(f, { readers: 1 });
-  const web = webTier(f, db);
+  const web = webTier(f, { secretArn: db.secret.arn, readerHost: db.readerHost });
   const cluster = { DBClusterIdentifier: db.cluster.clusterIdentifier };
   const hourly = { namespace: 'AWS/RDS', dimensions: cluster, statistic: 'Average', period: 3600, evaluationPeriods: 3 };
   const moveUp = moveUpAlarms(f, {
@@ -100,44 +92,13 @@ function loadBalancedStage(app: App, config: GrowthConfig): void {
 
 function cacheCdnStage(app: App, config: GrowthConfig): void {
   const f = foundation(app, config, { natGateways: config.natGateways });
-  const workerGroup = new SecurityGroup(f.network, 'WorkerSecurityGroup', { vpcId: f.net.vpc.id, description: 'Queue workers: no inbound traffic' });
-  new VpcSecurityGroupEgressRule(f.network, 'WorkerEgress', { securityGroupId: workerGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' });
-  const db = auroraDatabase(f, { readers: 1, extraClients: [workerGroup.id] });
-  const cache = new TfValkeyCache(f.data, 'Cache', {
-    vpcId: f.net.vpc.id, subnetIds: f.net.subnetIds.Data, replicationGroupId: `${config.appName}-cache`,
-    clientSecurityGroupIds: [f.appSecurityGroup.id, workerGroup.id], alarmTopicArn: f.alarms.topic.arn, logRetentionDays: config.logRetentionDays,
-  });
-  const queue = new TfJobQueue(f.data, 'Jobs', { alarmTopicArn: f.alarms.topic.arn });
-  const secretName = originVerifySecret(f);
-  const headerValue = (stack: TerraformStack, id: string) => new DataAwsSecretsmanagerSecretVersion(stack, id, { secretId: secretName }).secretString;
-  const cacheConnection = { endpoint: cache.primaryEndpoint, secretArn: cache.authToken.arn };
-  const web = webTier(f, db, {
-    cache: cacheConnection,
-    queue: { url: queue.queue.url, arn: queue.queue.arn },
-    cloudFrontOnly: config.openOrigin ? undefined : { headerName: ORIGIN_VERIFY_HEADER, headerValue: headerValue(f.app, 'OriginVerify') },
-  });
-  const settings = instanceSettings(f);
-  new TfWorkerGroup(f.app, 'Workers', {
-    ...settings, subnetIds: f.net.subnetIds.App, securityGroupId: workerGroup.id,
-    database: { secretArn: db.secret.arn, readerHost: db.readerHost }, cache: cacheConnection,
-    queue: { url: queue.queue.url, arn: queue.queue.arn, name: queue.queue.name },
-  });
-  const logs = f.data.node.findChild('AccessLogs') as TfAccessLogBucket;
-  const assets = new TfAssetsBucket(f.data, 'Assets', { accessLogBucket: logs.bucket.bucket, staticDir: REFERENCE_APP_STATIC });
+  const workers = workerSecurityGroup(f);
+  const db = auroraDatabase(f, { readers: 1, extraClients: [workers.id] });
+  const secretName = originVerifySecret(f, []);
+  const tier = behindCloudFront(f, workers, { secretArn: db.secret.arn, readerHost: db.readerHost }, secretName);
+  edge(app, f, { web: tier.web, assets: assetsBucket(f), secretName });
 
-  const edgeStack = growthTfStack(app, config, 'edge', EDGE_REGION);
-  edgeStack.addDependency(f.app);
-  const edgeAlarms = new TfAlarmTopic(edgeStack, 'Alarms', { email: config.alarmEmail });
-  const edge = new TfEdge(edgeStack, 'Site', {
-    loadBalancerDnsName: web.loadBalancer.dnsName,
-    originVerifyHeader: ORIGIN_VERIFY_HEADER,
-    originVerifyValue: headerValue(edgeStack, 'OriginVerify'),
-    assetsBucketDomainName: assets.bucket.bucketRegionalDomainName,
-    alarmTopicArn: edgeAlarms.topic.arn,
-  });
-  new TerraformOutput(edgeStack, 'SiteDomainName', { value: edge.distribution.domainName, description: 'Point the site\'s DNS here (CNAME or Route 53 alias)' });
-
-  const lb = { LoadBalancer: web.loadBalancer.arnSuffix };
+  const lb = { LoadBalancer: tier.web.loadBalancer.arnSuffix };
   const daily = (id: string, metricName: string) => ({ id, metric: { namespace: 'AWS/ApplicationELB', metricName, dimensions: lb, period: 86400, stat: 'Sum' } });
   const moveUp = moveUpAlarms(f, {
     'availability': {
@@ -149,11 +110,161 @@ function cacheCdnStage(app: App, config: GrowthConfig): void {
     },
     'cache-evictions': {
       threshold: 1, evaluationPeriods: 3,
-      metricQuery: [{ id: 'evictions', expression: 'SUM([n0, n1])', returnData: true }, ...cache.perNode('n', 'Evictions', 'Sum', 3600)],
+      metricQuery: [{ id: 'evictions', expression: 'SUM([n0, n1])', returnData: true }, ...tier.cache.perNode('n', 'Evictions', 'Sum', 3600)],
     },
-    'cache-hit-rate': { threshold: 80, evaluationPeriods: 3, metricQuery: cache.hitRate(3600), below: true },
+    'cache-hit-rate': { threshold: 80, evaluationPeriods: 3, metricQuery: tier.cache.hitRate(3600), below: true },
   });
-  dashboard(f, [...web.alarms, ...db.alarms, ...cache.alarms, ...queue.alarms, ...moveUp]);
+  dashboard(f, [...tier.web.alarms, ...db.alarms, ...tier.cache.alarms, ...tier.queue.alarms, ...moveUp]);
+}
+
+function multiRegionStage(app: App, config: GrowthConfig): void {
+  const second = config.secondaryRegion;
+  const f = foundation(app, config, { natGateways: config.natGateways });
+  const workers = workerSecurityGroup(f);
+  const db = auroraDatabase(f, { readers: 1, extraClients: [workers.id], secretReplicaRegions: [second], globalMember: true });
+  const globalClusterIdentifier = `${config.appName}-global`;
+  // From the stage-2 cluster: not a new one (as CloudFormation's SourceDBClusterIdentifier).
+  const global = new RdsGlobalCluster(f.data, 'GlobalDatabase', {
+    globalClusterIdentifier, sourceDbClusterIdentifier: db.cluster.arn, deletionProtection: true, forceDestroy: false,
+    lifecycle: { preventDestroy: true },
+  });
+  const secretName = originVerifySecret(f, [second]);
+  // Both regions write (and migrate) through the global writer endpoint, which follows the writer.
+  const tier = behindCloudFront(f, workers, { secretArn: db.secret.arn, globalCluster: global.globalClusterIdentifier, readerHost: db.readerHost }, secretName);
+  dashboard(f, [...tier.web.alarms, ...db.alarms, ...tier.cache.alarms, ...tier.queue.alarms, servingAlarm(f, tier.web)]);
+
+  const s = foundation(app, config, { natGateways: config.natGateways, secondaryRegion: second });
+  // The secrets' replicas come with the primary network and data stacks, the global database with the data stack.
+  s.network.addDependency(f.network);
+  s.data.addDependency(f.data);
+  const secondWorkers = workerSecurityGroup(s);
+  const secondDb = new TfAuroraSecondaryCluster(s.data, 'Database', {
+    vpcId: s.net.vpc.id, subnetIds: s.net.subnetIds.Data, availabilityZones: s.net.availabilityZones,
+    globalClusterIdentifier, clusterIdentifier: `${config.appName}-${second}`, port: DATABASE_PORT,
+    minCapacity: config.dbMinCapacity, maxCapacity: config.dbMaxCapacity,
+    clientSecurityGroupIds: [s.appSecurityGroup.id, secondWorkers.id], alarmTopicArn: s.alarms.topic.arn, logRetentionDays: config.logRetentionDays,
+  });
+  // The replica keeps the primary secret's name and ARN but for the region.
+  const replicaArn = Fn.replace(db.secret.arn, `:${config.region}:`, `:${second}:`);
+  const secondTier = behindCloudFront(s, secondWorkers,
+    { secretArn: replicaArn, globalCluster: globalClusterIdentifier, readerHost: secondDb.cluster.readerEndpoint }, secretName);
+  dashboard(s, [...secondTier.web.alarms, ...secondDb.alarms, ...secondTier.cache.alarms, ...secondTier.queue.alarms, servingAlarm(s, secondTier.web)]);
+
+  edge(app, f, { web: tier.web, assets: assetsBucket(f), secretName, secondary: { f: s, web: secondTier.web } });
+}
+
+/** Workers' security group: outbound only. */
+function workerSecurityGroup(f: Foundation): SecurityGroup {
+  const group = new SecurityGroup(f.network, 'WorkerSecurityGroup', { vpcId: f.net.vpc.id, description: 'Queue workers: no inbound traffic' });
+  new VpcSecurityGroupEgressRule(f.network, 'WorkerEgress', { securityGroupId: group.id, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' });
+  return group;
+}
+
+interface RegionalTier {
+  readonly web: TfWebTier;
+  readonly cache: TfValkeyCache;
+  readonly queue: TfJobQueue;
+}
+
+/**
+ * A region's app tier from stage 4: Valkey and the job queue in the data stack; the web tier with
+ * both, admitting only CloudFront (unless `openOrigin`); the workers.
+ */
+function behindCloudFront(f: Foundation, workers: SecurityGroup, database: DatabaseConnection, secretName: string): RegionalTier {
+  const { config } = f;
+  randomProvider(f.data);
+  const cache = new TfValkeyCache(f.data, 'Cache', {
+    vpcId: f.net.vpc.id, subnetIds: f.net.subnetIds.Data, replicationGroupId: `${config.appName}-cache`,
+    clientSecurityGroupIds: [f.appSecurityGroup.id, workers.id], alarmTopicArn: f.alarms.topic.arn, logRetentionDays: config.logRetentionDays,
+  });
+  const queue = new TfJobQueue(f.data, 'Jobs', { alarmTopicArn: f.alarms.topic.arn });
+  const cacheConnection = { endpoint: cache.primaryEndpoint, secretArn: cache.authToken.arn };
+  const web = webTier(f, database, {
+    cache: cacheConnection,
+    queue: { url: queue.queue.url, arn: queue.queue.arn },
+    cloudFrontOnly: config.openOrigin ? undefined : { headerName: ORIGIN_VERIFY_HEADER, headerValue: originVerifyValue(f.app, secretName) },
+  });
+  new TfWorkerGroup(f.app, 'Workers', {
+    ...instanceSettings(f), subnetIds: f.net.subnetIds.App, securityGroupId: workers.id, database, cache: cacheConnection,
+    queue: { url: queue.queue.url, arn: queue.queue.arn, name: queue.queue.name },
+  });
+  return { web, cache, queue };
+}
+
+/** The origin-verify value, read by name in `stack`'s region (a replica outside the primary's). */
+function originVerifyValue(stack: TerraformStack, secretName: string): string {
+  return new DataAwsSecretsmanagerSecretVersion(stack, 'OriginVerify', { secretId: secretName }).secretString;
+}
+
+/** The assets bucket in the data stack, logging to the load balancer's log bucket. */
+function assetsBucket(f: Foundation): TfAssetsBucket {
+  const logs = f.data.node.findChild('AccessLogs') as TfAccessLogBucket;
+  return new TfAssetsBucket(f.data, 'Assets', { accessLogBucket: logs.bucket.bucket, staticDir: REFERENCE_APP_STATIC });
+}
+
+interface EdgeOptions {
+  readonly web: TfWebTier;
+  readonly assets: TfAssetsBucket;
+  readonly secretName: string;
+  /** Stage 5: the second region, whose load balancer is the failover origin. */
+  readonly secondary?: { readonly f: Foundation; readonly web: TfWebTier };
+}
+
+/**
+ * The us-east-1 edge stack: its alarm topic, CloudFront and the web ACL; at stage 5 with a hosted
+ * zone, the Route 53 failover records the write paths follow.
+ */
+function edge(app: App, f: Foundation, options: EdgeOptions): void {
+  const { config } = f;
+  const stack = growthTfStack(app, config, 'edge', EDGE_REGION);
+  stack.addDependency(f.app);
+  let primaryOrigin = options.web.loadBalancer.dnsName;
+  let failover: TfEdgeProps['failover'];
+  if (options.secondary) {
+    stack.addDependency(options.secondary.f.app);
+    const region = (g: Foundation, web: TfWebTier) => ({
+      region: g.region, loadBalancerDnsName: web.loadBalancer.dnsName, loadBalancerZoneId: web.loadBalancer.zoneId, healthAlarmName: servingAlarmName(g),
+    });
+    if (config.hostedZoneId && config.hostedZoneName) {
+      const dns = new TfFailoverDns(stack, 'OriginDns', {
+        zoneId: config.hostedZoneId, zoneName: config.hostedZoneName, recordName: 'origin',
+        primary: region(f, options.web), secondary: region(options.secondary.f, options.secondary.web),
+      });
+      primaryOrigin = dns.regionNames[f.region];
+      failover = { domainName: dns.regionNames[options.secondary.f.region], writePaths: WRITE_PATHS, writeDomainName: dns.failoverName };
+    } else {
+      failover = { domainName: options.secondary.web.loadBalancer.dnsName, writePaths: WRITE_PATHS };
+    }
+  }
+  const alarms = new TfAlarmTopic(stack, 'Alarms', { email: config.alarmEmail });
+  const site = new TfEdge(stack, 'Site', {
+    loadBalancerDnsName: primaryOrigin,
+    originVerifyHeader: ORIGIN_VERIFY_HEADER,
+    originVerifyValue: originVerifyValue(stack, options.secretName),
+    assetsBucketDomainName: options.assets.bucket.bucketRegionalDomainName,
+    alarmTopicArn: alarms.topic.arn,
+    failover,
+  });
+  new TerraformOutput(stack, 'SiteDomainName', { value: site.distribution.domainName, description: 'Point the site\'s DNS here (CNAME or Route 53 alias)' });
+}
+
+/** The reference app's requests that write (`POST /jobs`), which CloudFront origin groups cannot carry. */
+const WRITE_PATHS = ['/jobs'];
+
+function servingAlarmName(f: Foundation): string {
+  return `${f.config.appName}-${f.region}-serving`;
+}
+
+/** The alarm Route 53 reads for a region: no healthy app instance for 2 minutes, or no data. */
+function servingAlarm(f: Foundation, web: TfWebTier): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(f.app, 'ServingAlarm', {
+    alarmName: servingAlarmName(f),
+    alarmDescription: `No healthy app instance in ${f.region} for 2 minutes: Route 53 fails the origin over to the other region`,
+    namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', statistic: 'Minimum', period: 60,
+    dimensions: { LoadBalancer: web.loadBalancer.arnSuffix, TargetGroup: web.targetGroup.arnSuffix },
+    threshold: 1, evaluationPeriods: 2, comparisonOperator: 'LessThanThreshold', treatMissingData: 'breaching',
+    alarmActions: [f.alarms.topic.arn], okActions: [f.alarms.topic.arn],
+  });
 }
 
 /**
@@ -161,22 +272,35 @@ function cacheCdnStage(app: App, config: GrowthConfig): void {
  * network stack (applied first) and replicated to us-east-1; the app and edge stacks read it by
  * name. Returns the name.
  */
-function originVerifySecret(f: Foundation): string {
-  new RandomProvider(f.network, 'random');
+function originVerifySecret(f: Foundation, otherRegions: string[]): string {
+  randomProvider(f.network);
   const name = `${f.config.appName}/origin-verify`;
   const value = new Password(f.network, 'OriginVerifyValue', { length: 48, special: false });
   const secret = new SecretsmanagerSecret(f.network, 'OriginVerifySecret', {
     name,
     description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends and the load balancer requires`,
-    replica: f.config.region === EDGE_REGION ? undefined : [{ region: EDGE_REGION }],
+    replica: replicaRegions(f, [EDGE_REGION, ...otherRegions]),
   });
   new SecretsmanagerSecretVersion(f.network, 'OriginVerifySecretValue', { secretId: secret.id, secretString: value.result });
   return name;
 }
 
+/** The `random` provider of a stack whose resources generate secrets (once per stack). */
+function randomProvider(stack: TerraformStack): void {
+  if (!stack.node.tryFindChild('random')) new RandomProvider(stack, 'random');
+}
+
+/** `regions` other than the foundation's, as secret replicas. */
+function replicaRegions(f: Foundation, regions: string[]): Array<{ region: string }> | undefined {
+  const others = [...new Set(regions)].filter((r) => r !== f.region);
+  return others.length ? others.map((region) => ({ region })) : undefined;
+}
+
 /** The three stacks, the VPC, the app's security group and the alarm topic. */
 interface Foundation {
   readonly config: GrowthConfig;
+  /** `config.region`, or stage 5's second region. */
+  readonly region: string;
   readonly network: TerraformStack;
   readonly data: TerraformStack;
   readonly app: TerraformStack;
@@ -185,19 +309,21 @@ interface Foundation {
   readonly alarms: TfAlarmTopic;
 }
 
-function foundation(app: App, config: GrowthConfig, options: { natGateways: number }): Foundation {
-  const network = growthTfStack(app, config, 'network');
-  const data = growthTfStack(app, config, 'data');
-  const appStack = growthTfStack(app, config, 'app');
+function foundation(app: App, config: GrowthConfig, options: { natGateways: number; secondaryRegion?: string }): Foundation {
+  const region = options.secondaryRegion ?? config.region;
+  const secondary = options.secondaryRegion !== undefined;
+  const network = growthTfStack(app, config, 'network', region, secondary);
+  const data = growthTfStack(app, config, 'data', region, secondary);
+  const appStack = growthTfStack(app, config, 'app', region, secondary);
   data.addDependency(network);
   appStack.addDependency(data);
   const net = new TfNetwork(network, 'Network', {
-    cidr: config.vpcCidr, region: config.region, flowLogRetentionDays: config.logRetentionDays, natGateways: options.natGateways,
+    cidr: config.vpcCidr, region, flowLogRetentionDays: config.logRetentionDays, natGateways: options.natGateways,
   });
   const appSecurityGroup = new SecurityGroup(network, 'AppSecurityGroup', { vpcId: net.vpc.id, description: 'App instances' });
   new VpcSecurityGroupEgressRule(network, 'AppEgress', { securityGroupId: appSecurityGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' });
   const alarms = new TfAlarmTopic(network, 'Alarms', { email: config.alarmEmail });
-  return { config, network, data, app: appStack, net, appSecurityGroup, alarms };
+  return { config, region, network, data, app: appStack, net, appSecurityGroup, alarms };
 }
 
 /** While the box serves from a public subnet (stages 1-2): HTTP and HTTPS from anywhere. */
@@ -221,7 +347,15 @@ interface WebTierOptions {
  * and the group behind it; behind CloudFront (stage 4 on), its one listener port admits only
  * CloudFront's origin-facing prefix list (the list counts as 55 rules: referenced once).
  */
-function webTier(f: Foundation, db: TfAuroraDatabase, options: WebTierOptions = {}): TfWebTier {
+/** How the app reaches its region's database. */
+interface DatabaseConnection {
+  readonly secretArn: string;
+  /** The global database whose writer endpoint replaces the secret's host (stage 5). */
+  readonly globalCluster?: string;
+  readonly readerHost?: string;
+}
+
+function webTier(f: Foundation, database: DatabaseConnection, options: WebTierOptions = {}): TfWebTier {
   const { config } = f;
   const lbGroup = new SecurityGroup(f.network, 'LoadBalancerSecurityGroup', { vpcId: f.net.vpc.id, description: 'Internet-facing load balancer' });
   if (options.cloudFrontOnly) {
@@ -251,9 +385,10 @@ function webTier(f: Foundation, db: TfAuroraDatabase, options: WebTierOptions = 
     loadBalancerSecurityGroupId: lbGroup.id,
     instanceSecurityGroupId: f.appSecurityGroup.id,
     ...instanceSettings(f),
-    database: { secretArn: db.secret.arn, readerHost: db.readerHost },
+    database,
     accessLogBucket: logs.bucket.bucket,
-    certificateArn: config.certificateArn,
+    // ACM certificates are regional: stage 5's second region has its own.
+    certificateArn: f.region === config.region ? config.certificateArn : config.secondaryCertificateArn,
     minCapacity: config.minCapacity,
     maxCapacity: config.maxCapacity,
     ...options,
@@ -268,13 +403,15 @@ function dataVolume(f: Foundation): TfDataVolume {
   });
 }
 
-function auroraDatabase(f: Foundation, options: { readers: number; extraClients?: string[] }): TfAuroraDatabase {
-  new RandomProvider(f.data, 'random');
+function auroraDatabase(f: Foundation, options: { readers: number; extraClients?: string[]; secretReplicaRegions?: string[]; globalMember?: boolean }): TfAuroraDatabase {
+  randomProvider(f.data);
   return new TfAuroraDatabase(f.data, 'Database', {
     vpcId: f.net.vpc.id,
     subnetIds: f.net.subnetIds.Data,
     availabilityZones: f.net.availabilityZones,
-    clusterIdentifier: `${f.config.appName}-${f.config.region}`,
+    clusterIdentifier: `${f.config.appName}-${f.region}`,
+    secretReplicaRegions: options.secretReplicaRegions,
+    globalMember: options.globalMember,
     port: DATABASE_PORT,
     readers: options.readers,
     minCapacity: f.config.dbMinCapacity,
@@ -290,7 +427,7 @@ function instanceSettings(f: Foundation) {
   const { config } = f;
   return {
     instanceType: config.instanceType,
-    region: config.region,
+    region: f.region,
     app: { path: cachedReferenceAppBundle(), startCommand: 'node server.js' },
     port: APP_PORT,
     stageLabel: `${config.stage.number} ${config.stage.name}`,
@@ -342,7 +479,7 @@ function moveUpAlarms(f: Foundation, signals: Record<string, CeilingSignal>): Cl
 
 function dashboard(f: Foundation, alarms: CloudwatchMetricAlarm[]): void {
   new CloudwatchDashboard(f.app, 'Dashboard', {
-    dashboardName: `${f.config.appName}-${f.config.region}`,
+    dashboardName: `${f.config.appName}-${f.region}`,
     dashboardBody: JSON.stringify({
       widgets: alarms.map((alarm, i) => ({
         type: 'alarm', x: (i % 4) * 6, y: Math.floor(i / 4) * 3, width: 6, height: 3,

@@ -22,7 +22,7 @@ export interface TfWebTierProps {
   readonly app: { readonly path: string; readonly startCommand: string };
   readonly port: number;
   readonly stageLabel: string;
-  readonly database: { readonly secretArn: string; readonly readerHost?: string };
+  readonly database: NonNullable<BootSettings['database']>;
   /** Valkey for sessions and cached reads (stage 4 on). */
   readonly cache?: NonNullable<BootSettings['cache']>;
   /** The queue the app sends jobs to (stage 4 on). */

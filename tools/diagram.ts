@@ -86,7 +86,11 @@ export function buildDiagram(templates: StageTemplates, region: string, secondar
     nodes.push(...part.nodes);
     edges.push(...part.edges);
   }
-  if (secondary && nodes.some((n) => n.id === 'r2_db0')) edges.push({ from: 'db0', to: 'r2_db0', label: 'global database replication' });
+  if (secondary && nodes.some((n) => n.id === 'r2_db0')) {
+    edges.push({ from: 'db0', to: 'r2_db0', label: 'global database replication' });
+    // The second region writes through the global writer endpoint, to the primary's writer.
+    for (const c of ['r2_asg', 'r2_workers'].filter((id) => nodes.some((n) => n.id === id))) edges.push({ from: c, to: 'db0', label: 'TLS, writes (global endpoint)' });
+  }
   return { regions: secondary ? [region, secondaryRegion!] : [region], nodes, edges };
 }
 
@@ -172,7 +176,7 @@ function regionalPart(resources: Array<[string, any]>, region: string, p: string
       if (globalSecondary) {
         // Every instance of a secondary cluster reads the replicated storage; writes are forwarded.
         add(`db${i}`, `Aurora PostgreSQL global secondary${where}`, 'Data', 'database');
-        for (const c of compute) edge(c, `db${i}`, i === 0 ? 'TLS, reads, writes forwarded' : 'TLS, reads');
+        for (const c of compute) edge(c, `db${i}`, 'TLS, reads');
         return;
       }
       const role = i === 0 ? 'writer' : 'reader';

@@ -31,6 +31,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
   const volumes = of('AWS::EC2::Volume');
   const dlm = of('AWS::DLM::LifecyclePolicy').flatMap((p) => p.PolicyDetails.Schedules);
   return {
+    'Stacks': list(Object.keys(templates)),
     'VPC subnets': list(of('AWS::EC2::Subnet').map((s) => s.CidrBlock)),
     'Flow logs': list(of('AWS::EC2::FlowLog').map((f) => f.TrafficType)),
     'S3 gateway endpoint': String(of('AWS::EC2::VPCEndpoint').filter((e) => JSON.stringify(e.ServiceName).includes('s3')).length),
@@ -67,6 +68,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Elastic IPs': String(of('AWS::EC2::EIP').length),
     'Alarm topic encrypted': list(of('AWS::SNS::Topic').map((t) => String(Boolean(t.KmsMasterKeyId)))),
     'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
+    'Serving alarms (Route 53 reads them)': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.endsWith('-serving'))),
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName)
       .map((a) => (a.Metrics ? a.Metrics.find((m: any) => m.Expression).Expression : `${a.Namespace}/${a.MetricName}`))),
     'Log retention (days)': list(new Set(logGroups.map((r) => r.Properties.RetentionInDays))),
@@ -98,12 +100,20 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
       paths: (c.CacheBehaviors ?? []).map((b: any) => `${b.PathPattern} cache ${b.CachePolicyId}`),
       headers: c.Origins.flatMap((o: any) => (o.OriginCustomHeaders ?? []).map((h: any) => h.HeaderName)),
       originProtocols: c.Origins.filter((o: any) => o.CustomOriginConfig).map((o: any) => o.CustomOriginConfig.OriginProtocolPolicy),
+      customOrigins: new Set(c.Origins.filter((o: any) => o.CustomOriginConfig).map((o: any) => JSON.stringify(o.DomainName))).size,
+      originGroups: (c.OriginGroups?.Items ?? []).map((g: any) => g.FailoverCriteria.StatusCodes.Items.sort().join('/')),
       accessControlled: c.Origins.filter((o: any) => o.OriginAccessControlId).length,
     }))),
     'Web ACL rules': list(of('AWS::WAFv2::WebACL').flatMap((w) => w.Rules.map((r: any) => `${w.Scope}: ${r.Name}`))),
     'Load balancer admits CloudFront on': list(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.SourcePrefixListId).map((r) => r.FromPort)),
     'Load balancer forwards only with header': list(of('AWS::ElasticLoadBalancingV2::ListenerRule')
       .flatMap((r) => r.Conditions.filter((c: any) => c.Field === 'http-header').map((c: any) => c.HttpHeaderConfig.HttpHeaderName))),
+    'Global database': list(all.filter((r) => r.Type === 'AWS::RDS::GlobalCluster').map((r) => [r.Properties.GlobalClusterIdentifier,
+      r.Properties.SourceDBClusterIdentifier && 'from the existing cluster', r.Properties.DeletionProtection && 'deletion protection'].filter(Boolean).join(', '))),
+    'Secondary clusters': list(of('AWS::RDS::DBCluster').filter((c) => c.GlobalClusterIdentifier)
+      .map((c) => `${c.DBClusterIdentifier} in ${c.GlobalClusterIdentifier}${c.EnableGlobalWriteForwarding ? ', write forwarding' : ''}${c.MasterUsername ? ', own users' : ''}`)),
+    'Route 53 health checks': list(of('AWS::Route53::HealthCheck').map((h) => `${h.HealthCheckConfig.Type} ${h.HealthCheckConfig.AlarmIdentifier.Name} (${h.HealthCheckConfig.InsufficientDataHealthStatus} without data)`)),
+    'Route 53 records': list(of('AWS::Route53::RecordSet').map((r) => `${r.Name} ${r.Type}${r.Failover ? ` ${r.Failover}` : ''}${r.AliasTarget?.EvaluateTargetHealth ? ' evaluating target health' : ''}`)),
   };
 }
 
@@ -144,9 +154,10 @@ function queue(f: { sse: boolean; retentionSeconds: number; visibility?: number;
 }
 
 function cdn(f: { http: string; ipv6: boolean; priceClass: string; webAcl: boolean; logs?: string; defaultBehavior: string; paths: string[];
-  headers: string[]; originProtocols: string[]; accessControlled: number }): string {
+  headers: string[]; originProtocols: string[]; customOrigins: number; originGroups: string[]; accessControlled: number }): string {
   return [f.http, f.ipv6 && 'IPv6', f.priceClass, f.webAcl && 'web ACL', f.logs && `logs under ${f.logs}`, `default ${f.defaultBehavior}`,
-    ...f.paths, `origin headers ${f.headers.join(' ')}`, `custom origins ${f.originProtocols.join(' ')}`, `${f.accessControlled} origin(s) through OAC`]
+    ...f.paths, `${f.customOrigins} load balancer origin(s), ${[...new Set(f.originProtocols)].join(' ')}, every one with ${[...new Set(f.headers)].join(' ')}`,
+    ...f.originGroups.map((codes) => `origin group failing over on ${codes}`), `${f.accessControlled} origin(s) through OAC`]
     .filter(Boolean).join(', ');
 }
 
@@ -163,6 +174,7 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
   const volumes = of('aws_ebs_volume');
   const dlm = of('aws_dlm_lifecycle_policy').flatMap((p) => p.policy_details.schedule);
   return {
+    'Stacks': list(Object.keys(stacks)),
     'VPC subnets': list(of('aws_subnet').map((s) => s.cidr_block)),
     'Flow logs': list(of('aws_flow_log').map((f) => f.traffic_type)),
     'S3 gateway endpoint': String(of('aws_vpc_endpoint').filter((e) => String(e.service_name).endsWith('.s3') && e.vpc_endpoint_type === 'Gateway').length),
@@ -201,7 +213,8 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'Elastic IPs': String(of('aws_eip').length),
     'Alarm topic encrypted': list(of('aws_sns_topic').map((t) => String(Boolean(t.kms_master_key_id)))),
     'Move-up alarms': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.includes('-move-to-'))),
-    'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-'))
+    'Serving alarms (Route 53 reads them)': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.endsWith('-serving'))),
+    'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-') && !a.alarm_name.endsWith('-serving'))
       .map((a) => (a.metric_query ? a.metric_query.find((q: any) => q.expression).expression : `${a.namespace}/${a.metric_name}`))),
     'Log retention (days)': list(new Set(of('aws_cloudwatch_log_group').map((l) => l.retention_in_days))),
     'Log groups kept on removal': list(new Set(of('aws_cloudwatch_log_group').map((l) => (l.skip_destroy ? 'yes' : 'no')))),
@@ -234,12 +247,20 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
       paths: (c.ordered_cache_behavior ?? []).map((b: any) => `${b.path_pattern} cache ${b.cache_policy_id}`),
       headers: c.origin.flatMap((o: any) => (o.custom_header ?? []).map((h: any) => h.name)),
       originProtocols: c.origin.filter((o: any) => o.custom_origin_config).map((o: any) => o.custom_origin_config.origin_protocol_policy),
+      customOrigins: new Set(c.origin.filter((o: any) => o.custom_origin_config).map((o: any) => o.domain_name)).size,
+      originGroups: (c.origin_group ?? []).map((g: any) => [...g.failover_criteria.status_codes].sort().join('/')),
       accessControlled: c.origin.filter((o: any) => o.origin_access_control_id).length,
     }))),
     'Web ACL rules': list(of('aws_wafv2_web_acl').flatMap((w) => JSON.parse(w.rule_json).map((r: any) => `${w.scope}: ${r.Name}`))),
     'Load balancer admits CloudFront on': list(of('aws_vpc_security_group_ingress_rule').filter((r) => r.prefix_list_id).map((r) => r.from_port)),
     'Load balancer forwards only with header': list(of('aws_lb_listener_rule')
       .flatMap((r) => r.condition.filter((c: any) => c.http_header).map((c: any) => c.http_header.http_header_name))),
+    'Global database': list(of('aws_rds_global_cluster').map((g) => [g.global_cluster_identifier,
+      g.source_db_cluster_identifier && 'from the existing cluster', g.deletion_protection && 'deletion protection'].filter(Boolean).join(', '))),
+    'Secondary clusters': list(of('aws_rds_cluster').filter((c) => c.global_cluster_identifier)
+      .map((c) => `${c.cluster_identifier} in ${c.global_cluster_identifier}${c.enable_global_write_forwarding ? ', write forwarding' : ''}${c.master_username ? ', own users' : ''}`)),
+    'Route 53 health checks': list(of('aws_route53_health_check').map((h) => `${h.type} ${h.cloudwatch_alarm_name} (${h.insufficient_data_health_status} without data)`)),
+    'Route 53 records': list(of('aws_route53_record').map((r) => `${r.name} ${r.type}${r.failover_routing_policy ? ` ${r.failover_routing_policy.type}` : ''}${r.alias?.evaluate_target_health ? ' evaluating target health' : ''}`)),
   };
 }
 

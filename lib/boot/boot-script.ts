@@ -18,8 +18,11 @@ export interface BootSettings {
   readonly startCommand: string;
   readonly appLogGroup: string;
   readonly systemLogGroup: string;
-  /** Managed database: its secret, and endpoints that replace the secret's host. */
-  readonly database?: { readonly secretArn: string; readonly host?: string; readonly readerHost?: string };
+  /**
+   * Managed database: its secret; a global database whose writer endpoint replaces the secret's
+   * host (stage 5: it follows switchovers and failovers); a reader endpoint.
+   */
+  readonly database?: { readonly secretArn: string; readonly globalCluster?: string; readonly readerHost?: string };
   readonly cache?: { readonly endpoint: string; readonly secretArn: string };
   readonly queueUrl?: string;
   readonly healthCheck?: 'http' | 'process';
@@ -41,7 +44,7 @@ export function bootScriptLines(settings: BootSettings): string[] {
   };
   if (settings.database) {
     vars.DB_SECRET_ARN = settings.database.secretArn;
-    if (settings.database.host) vars.DB_HOST = settings.database.host;
+    if (settings.database.globalCluster) vars.DB_GLOBAL_CLUSTER = settings.database.globalCluster;
     if (settings.database.readerHost) vars.DB_READER_HOST = settings.database.readerHost;
   }
   if (settings.cache) {

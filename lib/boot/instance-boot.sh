@@ -6,7 +6,7 @@
 #
 # Always: STAGE AWS_REGION APP_PORT APP_PACKAGE_URL APP_START LOG_GROUP_APP LOG_GROUP_SYSTEM DB_MODE
 # DB_MODE=local:   DATA_VOLUME_ID DATA_MOUNT            PostgreSQL on the data volume
-# DB_MODE=managed: DB_SECRET_ARN [DB_HOST] [DB_READER_HOST]  Aurora; with DATA_VOLUME_ID too, the
+# DB_MODE=managed: DB_SECRET_ARN [DB_GLOBAL_CLUSTER] [DB_READER_HOST]  Aurora; with DATA_VOLUME_ID too, the
 #                  stage-1 database on the volume is copied into Aurora once (stage 1 -> 2)
 # Optional:        CACHE_ENDPOINT (host:port) with CACHE_SECRET_ARN (AUTH token): Valkey over TLS
 #                  QUEUE_URL: the SQS job queue
@@ -162,8 +162,16 @@ write_managed_settings() {
   local secret
   secret=$(retry 10 5 aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$DB_SECRET_ARN" \
     --query SecretString --output text)
-  # DB_HOST: this region's cluster endpoint when the secret is a replica naming another region's.
-  write_env "PGHOST=${DB_HOST:-$(jq -r .host <<<"$secret")}" "PGPORT=$(jq -r .port <<<"$secret")" \
+  # A global database (stage 5): its writer endpoint, which follows switchovers and failovers,
+  # instead of the host in the secret (the stage-2 cluster's, or in a replica another region's).
+  local host
+  if [ -n "${DB_GLOBAL_CLUSTER:-}" ]; then
+    host=$(retry 10 5 aws rds describe-global-clusters --region "$AWS_REGION" --global-cluster-identifier "$DB_GLOBAL_CLUSTER" \
+      --query 'GlobalClusters[0].Endpoint' --output text)
+  else
+    host=$(jq -r .host <<<"$secret")
+  fi
+  write_env "PGHOST=$host" "PGPORT=$(jq -r .port <<<"$secret")" \
     "PGDATABASE=$(jq -r .dbname <<<"$secret")" "PGUSER=$(jq -r .username <<<"$secret")" \
     "PGPASSWORD=$(jq -r .password <<<"$secret")" PGSSLMODE=verify-full \
     PGSSLROOTCERT=/etc/pki/rds/global-bundle.pem ${DB_READER_HOST:+"PGREADERHOST=$DB_READER_HOST"}

@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { bootScriptLines } from './boot-script';
 
@@ -44,11 +45,12 @@ export interface DatabaseConnection {
   /** Secret with `host`, `port`, `dbname`, `username` and `password` keys. */
   readonly secret: secretsmanager.ISecret;
   /**
-   * Endpoint to connect to instead of the secret's `host`: a secondary region's cluster, whose
-   * secret is a replica of the primary's.
+   * Identifier of the global database whose writer endpoint replaces the secret's `host` (stage
+   * 5): it follows switchovers and failovers, in either region. The boot script looks it up
+   * (`rds:DescribeGlobalClusters`, granted on that global database only).
    * @default - the secret's host
    */
-  readonly host?: string;
+  readonly globalCluster?: string;
   /**
    * Read-only endpoint for queries that tolerate replica lag.
    * @default - reads go to the writer
@@ -103,6 +105,13 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
     actions: ['s3:GetObject'],
     resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
   }));
+  const globalCluster = options.database?.globalCluster;
+  if (globalCluster) {
+    options.role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['rds:DescribeGlobalClusters'],
+      resources: [Stack.of(scope).formatArn({ service: 'rds', region: '', resource: 'global-cluster', resourceName: globalCluster, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
+    }));
+  }
   const userData = ec2.UserData.forLinux();
   userData.addCommands(...bootScriptLines({
     stageLabel: options.stageLabel,
@@ -113,7 +122,7 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
     appLogGroup: options.appLogGroup.logGroupName,
     systemLogGroup: options.systemLogGroup.logGroupName,
     database: options.database && {
-      secretArn: options.database.secret.secretArn, host: options.database.host, readerHost: options.database.readerHost,
+      secretArn: options.database.secret.secretArn, globalCluster: options.database.globalCluster, readerHost: options.database.readerHost,
     },
     cache: options.cache && { endpoint: options.cache.endpoint, secretArn: options.cache.authToken.secretArn },
     queueUrl: options.queueUrl,

@@ -24,13 +24,13 @@ function build(overrides: Partial<AuroraSecondaryClusterProps> = {}) {
 describe('AuroraSecondaryCluster', () => {
   const { t } = build();
 
-  test('joins the global database with no master user, encrypted with a rotated key of its region, forwarding writes', () => {
+  test('joins the global database with no master user, encrypted with a rotated key of its region', () => {
     const [cluster] = Object.values(t.findResources('AWS::RDS::DBCluster')) as any[];
     expect(cluster).toMatchObject({
       DeletionPolicy: 'Snapshot',
       Properties: {
         GlobalClusterIdentifier: 'webapp-global', DBClusterIdentifier: 'webapp-us-west-2', EngineVersion: '16.6', Port: 5433,
-        StorageEncrypted: true, EnableGlobalWriteForwarding: true, EnableIAMDatabaseAuthentication: true, DeletionProtection: true,
+        StorageEncrypted: true, EnableIAMDatabaseAuthentication: true, DeletionProtection: true,
         BackupRetentionPeriod: 7, ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 }, EnableCloudwatchLogsExports: ['postgresql'],
       },
     });

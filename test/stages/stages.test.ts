@@ -474,14 +474,14 @@ describe('stage 5: multi-region', () => {
     s.template(NETWORK).hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'webapp/origin-verify', ReplicaRegions: [{ Region: 'us-west-2' }] });
   });
 
-  test('joins a secondary cluster in the second region: no users of its own, encrypted with its own key, forwarding writes', () => {
+  test('joins a secondary cluster in the second region: no users of its own, encrypted with its own key', () => {
     const [[, cluster]] = resources(DATA2, 'AWS::RDS::DBCluster');
     expect(cluster).toMatchObject({
       DeletionPolicy: 'Snapshot',
       Properties: {
         GlobalClusterIdentifier: 'webapp-global', Engine: 'aurora-postgresql', EngineVersion: '16.6', Port: DATABASE_PORT,
         StorageEncrypted: true, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^DatabaseKey/), 'Arn'] },
-        EnableGlobalWriteForwarding: true, DeletionProtection: true, BackupRetentionPeriod: 7,
+        DeletionProtection: true, BackupRetentionPeriod: 7,
       },
     });
     expect(cluster.Properties.MasterUsername).toBeUndefined();
@@ -493,7 +493,14 @@ describe('stage 5: multi-region', () => {
   test('points the second region at its own cluster with the replicated secret, and at its own cache and queue', () => {
     const app2 = JSON.stringify(s.templates[APP2]);
     expect(app2).toMatch(/export DB_SECRET_ARN='",\{"Fn::Join":\[":",\[.*?"us-west-2"/);
-    expect(app2).toMatch(/export DB_HOST='",\{"Fn::GetStackOutput":\{"StackName":"webapp-data-us-west-2","Region":"us-west-2"/);
+    // Writes (and migrations) through the global writer endpoint, looked up by the boot script; reads from this region's cluster.
+    for (const app of [app2, JSON.stringify(s.templates[APP])]) expect(app).toContain("export DB_GLOBAL_CLUSTER='webapp-global'");
+    expect(app2).toMatch(/export DB_READER_HOST='",\{"Fn::GetStackOutput":\{"StackName":"webapp-data-us-west-2","Region":"us-west-2"/);
+    const statements = resourcesOfType(s.templates[APP2], 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: 'rds:DescribeGlobalClusters',
+      Resource: { 'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:webapp-global']] },
+    }));
     const crossRegion: string[] = [];
     for (const [name, t] of Object.entries(s.templates).filter(([n]) => n.endsWith('-us-west-2'))) {
       for (const ref of findKey(t, 'Fn::GetStackOutput') as any[]) {

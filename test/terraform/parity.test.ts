@@ -6,10 +6,12 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { subnetPlan } from '../../core/naming';
-import { TERRAFORM_STAGES } from '../../terraform/stages';
+import { STAGES } from '../../core/stages';
 import { cloudFormationParity, renderParityTable, terraformParity } from '../../tools/parity';
 import { synthesizeStage } from '../../tools/synth-cache';
 import { synthTerraformStage } from '../support/terraform';
+
+const TERRAFORM_STAGES = STAGES.map((s) => s.number);
 
 const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-parity-'));
 afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
@@ -27,6 +29,15 @@ describe.each(TERRAFORM_STAGES)('stage %i', (stage) => {
     const block = new RegExp(`<!-- parity: stage ${stage} -->\\n([\\s\\S]*?)<!-- /parity: stage ${stage} -->`).exec(readme);
     expect(block?.[1]).toBe(renderParityTable(cfn()));
   });
+});
+
+test('stage 5 with a hosted zone: the same Route 53 health checks and failover records from both engines', () => {
+  const context = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+  const cfn = cloudFormationParity(synthesizeStage(5, { cacheDir, context }).templates);
+  const tf = terraformParity(synthTerraformStage(5, context));
+  expect(tf).toEqual(cfn);
+  expect(tf['Route 53 records']).toContain('origin.example.com A PRIMARY evaluating target health');
+  expect(tf['Route 53 health checks']).toContain('CLOUDWATCH_METRIC webapp-us-west-2-serving (Unhealthy without data)');
 });
 
 test('the subnet plan both engines use is the one CDK allocates', () => {

@@ -3,9 +3,11 @@
  * writes, its security properties, the addresses of what holds data, refusals, and a snapshot
  * per stack from `Testing.synth`.
  */
-import { TERRAFORM_STAGES } from '../../terraform/stages';
+import { STAGES } from '../../core/stages';
 import { TerraformStacks } from '../../tools/parity';
 import { synthTerraformStage, testingSynth } from '../support/terraform';
+
+const TERRAFORM_STAGES = STAGES.map((s) => s.number);
 
 const NETWORK = 'webapp-network';
 const DATA = 'webapp-data';
@@ -72,7 +74,7 @@ describe('stage 1 as Terraform', () => {
     // Only the settings refer to Terraform values; everything else is the shell's own.
     expect(interpolations.every((i) => /^\$\{(aws_|data\.terraform_remote_state)/.test(i))).toBe(true);
     expect(userData).toContain("export DB_MODE='local'");
-    expect(userData).toContain('$${DB_HOST:-');
+    expect(userData).toContain('$${DB_GLOBAL_CLUSTER:-}');
     expect(userData).not.toMatch(/(?<!%)%\{/);
   });
 
@@ -135,10 +137,6 @@ test.each(TERRAFORM_STAGES)('stage %i matches the snapshot of every stack (Testi
   for (const [name, stack] of Object.entries(stacks).sort()) expect(stack).toMatchSnapshot(name);
 });
 
-test('refuses a stage not yet built for Terraform, naming the ones that are', () => {
-  expect(TERRAFORM_STAGES).toEqual([1, 2, 3, 4]);
-  expect(() => synthTerraformStage(5)).toThrow('invalid value for "stage": "multi-region"; accepted: with --engine terraform, a stage built for Terraform so far: single-box, split-db, load-balanced, cache-cdn (or their numbers)');
-});
 
 describe('stage 3 as Terraform', () => {
   let tf: TerraformStacks;
@@ -252,10 +250,52 @@ describe('stage 4 as Terraform', () => {
   });
 });
 
+describe('stage 5 as Terraform', () => {
+  let tf: TerraformStacks;
+  beforeAll(() => {
+    tf = synthTerraformStage(5);
+  });
+  const resources = (stack: string, type: string) => Object.values<any>(tf[stack].resource?.[type] ?? {});
+  const DATA2 = `${DATA}-us-west-2`;
+  const APP2 = `${APP}-us-west-2`;
+
+  test('writes the second region\'s stacks with the provider in that region', () => {
+    for (const role of ['network', 'data', 'app']) expect((tf[`webapp-${role}-us-west-2`] as any).provider.aws[0].region).toBe('us-west-2');
+  });
+
+  test('makes the stage-2 cluster the primary of a global database, keeping its address', () => {
+    const [global] = resources(DATA, 'aws_rds_global_cluster');
+    expect(global).toMatchObject({ global_cluster_identifier: 'webapp-global', deletion_protection: true, force_destroy: false });
+    expect(global.source_db_cluster_identifier).toBe('${aws_rds_cluster.Database_Cluster_C6094C50.arn}');
+    const [primary] = resources(DATA, 'aws_rds_cluster');
+    expect(primary.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['global_cluster_identifier'] });
+    expect(primary.serverlessv2_scaling_configuration.min_capacity).toBe(0.5);
+    const secret = resources(DATA, 'aws_secretsmanager_secret').find((r) => /Aurora/.test(r.description));
+    expect(secret.replica).toEqual([{ region: 'us-west-2' }]);
+  });
+
+  test('joins a secondary cluster without users of its own, and points the second region at it through the replicated secret', () => {
+    const [secondary] = resources(DATA2, 'aws_rds_cluster');
+    expect(secondary).toMatchObject({ global_cluster_identifier: 'webapp-global', storage_encrypted: true });
+    expect(secondary.master_username).toBeUndefined();
+    expect(secondary.kms_key_id).toMatch(/aws_kms_key\./);
+    const userData = Object.values<string>((tf[APP2] as any).locals)[0];
+    expect(userData).toMatch(/export DB_SECRET_ARN='\$\{replace\(.*":us-east-1:", ":us-west-2:"\)\}'/);
+    expect(userData).toContain("export DB_GLOBAL_CLUSTER='webapp-global'");
+  });
+
+  test('fails CloudFront\'s reads over to the second region and keeps writes on their own behavior', () => {
+    const [distribution] = resources('webapp-edge', 'aws_cloudfront_distribution');
+    expect(distribution.origin_group).toEqual([expect.objectContaining({ member: [{ origin_id: 'load-balancer' }, { origin_id: 'load-balancer-failover' }] })]);
+    expect(distribution.default_cache_behavior).toMatchObject({ target_origin_id: 'load-balancers', allowed_methods: ['GET', 'HEAD', 'OPTIONS'] });
+    expect(distribution.ordered_cache_behavior[0]).toMatchObject({ path_pattern: '/jobs', allowed_methods: expect.arrayContaining(['POST']) });
+  });
+});
+
 /** Terraform resource types that hold data or identity a later stage depends on. */
 const STATEFUL_TF_TYPES = ['aws_ebs_volume', 'aws_rds_cluster', 'aws_secretsmanager_secret', 'aws_vpc', 'aws_subnet', 'aws_kms_key', 'aws_s3_bucket', 'aws_cloudwatch_log_group'];
 
-test.each(TERRAFORM_STAGES.slice(1).map((to) => [to - 1, to]))('what holds data at stage %i keeps its address at stage %i', (from, to) => {
+test.each(TERRAFORM_STAGES.slice(1).map((to) => [to - 1, to] as const))('what holds data at stage %i keeps its address at stage %i', (from, to) => {
   const before = synthTerraformStage(from);
   const after = synthTerraformStage(to);
   const addresses = (stacks: TerraformStacks, keep: (r: any) => boolean) => Object.entries(stacks).flatMap(([stack, json]) =>

@@ -1,0 +1,96 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
+import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
+import { Construct } from 'constructs';
+import { AURORA_POSTGRES_VERSION } from './aurora-database';
+
+export interface TfAuroraSecondaryClusterProps {
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly availabilityZones: string[];
+  /** The global database to join. */
+  readonly globalClusterIdentifier: string;
+  readonly clusterIdentifier: string;
+  readonly port: number;
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
+  readonly clientSecurityGroupIds: string[];
+  readonly alarmTopicArn: string;
+  readonly logRetentionDays: number;
+}
+
+/**
+ * The second region's cluster of the global database, as the CDK `AuroraSecondaryCluster`: no
+ * users of its own, storage encrypted with a rotated key of this region, TLS required, IAM
+ * authentication, backups, deletion protection, a final snapshot and
+ * `prevent_destroy`; two Serverless v2 instances; alarms on global replication lag and CPU.
+ */
+export class TfAuroraSecondaryCluster extends Construct {
+  public readonly cluster: RdsCluster;
+  public readonly alarms: CloudwatchMetricAlarm[] = [];
+
+  constructor(scope: Construct, id: string, props: TfAuroraSecondaryClusterProps) {
+    super(scope, id);
+    const key = new KmsKey(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
+    const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Secondary Aurora cluster' });
+    props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {
+      securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
+    }));
+    const subnets = new DbSubnetGroup(this, 'Subnets', { description: 'Subnets of the secondary Aurora cluster', subnetIds: props.subnetIds });
+    const parameters = new RdsClusterParameterGroup(this, 'Parameters', {
+      family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split('.')[0]}`,
+      description: 'Requires TLS for every connection',
+      parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'log_min_duration_statement', value: '1000' }],
+    });
+    const log = new CloudwatchLogGroup(this, 'PostgresqlLog', {
+      name: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`, retentionInDays: props.logRetentionDays, skipDestroy: true,
+    });
+    this.cluster = new RdsCluster(this, 'Resource', {
+      clusterIdentifier: props.clusterIdentifier,
+      globalClusterIdentifier: props.globalClusterIdentifier,
+      engine: 'aurora-postgresql',
+      engineVersion: AURORA_POSTGRES_VERSION,
+      port: props.port,
+      dbSubnetGroupName: subnets.name,
+      vpcSecurityGroupIds: [securityGroup.id],
+      dbClusterParameterGroupName: parameters.name,
+      storageEncrypted: true,
+      kmsKeyId: key.arn,
+      iamDatabaseAuthenticationEnabled: true,
+      serverlessv2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
+      backupRetentionPeriod: 7,
+      preferredBackupWindow: '03:30-04:30',
+      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      deletionProtection: true,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${props.clusterIdentifier}-final`,
+      copyTagsToSnapshot: true,
+      enabledCloudwatchLogsExports: ['postgresql'],
+      dependsOn: [log],
+      lifecycle: { preventDestroy: true, ignoreChanges: ['replication_source_identifier'] },
+    });
+    for (let i = 0; i < 2; i++) {
+      new RdsClusterInstance(this, `Instance${i + 1}`, {
+        clusterIdentifier: this.cluster.id, instanceClass: 'db.serverless', engine: 'aurora-postgresql', engineVersion: AURORA_POSTGRES_VERSION,
+        availabilityZone: props.availabilityZones[i % props.availabilityZones.length], autoMinorVersionUpgrade: true, publiclyAccessible: false,
+      });
+    }
+    const alarm = (alarmId: string, metricName: string, statistic: string, threshold: number, description: string) => {
+      this.alarms.push(new CloudwatchMetricAlarm(this, alarmId, {
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${alarmId}`, alarmDescription: description,
+        namespace: 'AWS/RDS', metricName, statistic, period: 300, dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
+        threshold, evaluationPeriods: 3, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+        alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
+      }));
+    };
+    alarm('ReplicationLagAlarm', 'AuroraGlobalDBReplicationLag', 'Maximum', 1000,
+      'Global database replication more than 1 s behind for 15 minutes: a failover now would lose that much');
+    alarm('CpuAlarm', 'CPUUtilization', 'Average', 80, 'Secondary cluster CPU above 80 % for 15 minutes: raise its maximum capacity');
+  }
+}

@@ -1,0 +1,54 @@
+import { Route53HealthCheck } from '@cdktf/provider-aws/lib/route53-health-check';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { Construct } from 'constructs';
+
+/** One region's load balancer and the alarm that says whether it serves. */
+export interface TfFailoverRegion {
+  readonly region: string;
+  readonly loadBalancerDnsName: string;
+  readonly loadBalancerZoneId: string;
+  /** A CloudWatch alarm in `region`, in ALARM when the region cannot serve. */
+  readonly healthAlarmName: string;
+}
+
+export interface TfFailoverDnsProps {
+  readonly zoneId: string;
+  readonly zoneName: string;
+  /** Label of the failover record, e.g. `origin`. */
+  readonly recordName: string;
+  readonly primary: TfFailoverRegion;
+  readonly secondary: TfFailoverRegion;
+}
+
+/**
+ * Route 53 failover between two regions' load balancers, as the CDK `FailoverDns`: a health check
+ * per region on its health alarm (no data counts as unhealthy; Route 53 cannot probe a load
+ * balancer that admits only CloudFront), PRIMARY and SECONDARY alias records that also evaluate
+ * target health, and a name per region (`<recordName>-<region>`).
+ */
+export class TfFailoverDns extends Construct {
+  public readonly failoverName: string;
+  public readonly regionNames: Record<string, string> = {};
+
+  constructor(scope: Construct, id: string, props: TfFailoverDnsProps) {
+    super(scope, id);
+    this.failoverName = `${props.recordName}.${props.zoneName}`;
+    for (const [role, region] of [['Primary', props.primary], ['Secondary', props.secondary]] as const) {
+      const check = new Route53HealthCheck(this, `${role}HealthCheck`, {
+        type: 'CLOUDWATCH_METRIC',
+        cloudwatchAlarmName: region.healthAlarmName,
+        cloudwatchAlarmRegion: region.region,
+        insufficientDataHealthStatus: 'Unhealthy',
+        tags: { Name: `${this.failoverName} ${region.region}` },
+      });
+      const alias = { name: region.loadBalancerDnsName, zoneId: region.loadBalancerZoneId, evaluateTargetHealth: true };
+      new Route53Record(this, `${role}Record`, {
+        zoneId: props.zoneId, name: this.failoverName, type: 'A', setIdentifier: `${role.toLowerCase()}-${region.region}`,
+        failoverRoutingPolicy: { type: role.toUpperCase() }, healthCheckId: check.id, alias,
+      });
+      const regionName = `${props.recordName}-${region.region}.${props.zoneName}`;
+      new Route53Record(this, `${role}RegionRecord`, { zoneId: props.zoneId, name: regionName, type: 'A', alias });
+      this.regionNames[region.region] = regionName;
+    }
+  }
+}
