@@ -8,4 +8,6 @@ module.exports = {
   // Synthesizing a stage with the CloudFormation validator takes a few seconds.
   testTimeout: 60000,
   workerIdleMemoryLimit: '300MB',
+  // Jest's default on 2 cores is one worker; the synthesizing files keep both cores busy.
+  maxWorkers: 2,
 };
