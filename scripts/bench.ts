@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: median wall time of `cdk synth` for each built stage beside a trivial
- * one-stack app synthesized the same way (same CLI, cdk.json flags and bundled validator), and of
- * the whole test suite. Prints a Markdown table for the README.
+ * one-stack app synthesized the same way (same CLI, cdk.json flags and bundled validator), of
+ * `growth-stages synth <stage> --engine terraform` for each stage, and of the whole test suite.
+ * Prints a Markdown table for the README.
  *
  *   npm run bench -- [--runs N] [--test-runs N]
  */
@@ -35,19 +36,21 @@ function median(values: number[]): number {
 
 // Rounds interleave the floor and every stage, so a slow moment of the machine slows all of them
 // alike instead of skewing one row; each target keeps its own output folder (assets stay staged).
-const targets: Array<{ name: string; args: string[] }> = [
-  { name: 'trivial one-stack app (floor)', args: ['--app', 'npx tsx scripts/trivial-app.ts'] },
-  ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}`, args: ['-c', `stage=${stage}`] })),
+const CLI = path.join(ROOT, 'bin', 'growth-stages.js');
+const targets: Array<{ name: string; command: string; args: (out: string) => string[]; floor?: boolean }> = [
+  { name: 'trivial one-stack app (floor)', command: CDK, args: (out) => ['synth', '-q', '-o', out, '--app', 'npx tsx scripts/trivial-app.ts'], floor: true },
+  ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}`, command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '-c', `stage=${stage}`], floor: true })),
+  ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}, Terraform (\`--engine terraform\`)`, command: CLI, args: (out: string) => ['synth', String(stage), '--engine', 'terraform', '--out', out] })),
 ];
 const outs = targets.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-bench-')));
 const times: number[][] = targets.map(() => []);
 for (let round = 0; round < runs; round++) {
-  targets.forEach((target, i) => times[i].push(seconds(CDK, ['synth', '-q', '-o', outs[i], ...target.args])));
+  targets.forEach((target, i) => times[i].push(seconds(target.command, target.args(outs[i]))));
   process.stderr.write(`round ${round + 1}/${runs}: ${times.map((t) => t[round].toFixed(2)).join(' ')}\n`);
 }
 outs.forEach((out) => fs.rmSync(out, { recursive: true, force: true }));
 const medians = times.map(median);
-const rows = targets.map((target, i) => `| ${target.name} | ${medians[i].toFixed(2)} s | ${(medians[i] / medians[0]).toFixed(2)}x |`);
+const rows = targets.map((target, i) => `| ${target.name} | ${medians[i].toFixed(2)} s | ${target.floor ? `${(medians[i] / medians[0]).toFixed(2)}x` : ''} |`);
 const tests = median(Array.from({ length: testRuns }, () => seconds('npx', ['jest', '--silent'])));
 
 console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}; median of ${runs} interleaved rounds (${testRuns} runs for the tests).\n`);
