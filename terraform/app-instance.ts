@@ -6,6 +6,8 @@ import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
 import { TfAppPackage } from './app-package';
@@ -90,4 +92,23 @@ export function tfAppInstance(scope: Construct, props: TfAppInstanceProps): TfAp
     appLogGroup,
     systemLogGroup,
   };
+}
+
+/**
+ * The launch template of an Auto Scaling group of app instances, in `scope` (LaunchTemplate,
+ * UserData): IMDSv2, encrypted gp3 root volume, detailed monitoring, the instance's user data.
+ */
+export function tfLaunchTemplate(scope: Construct, base: TfAppInstance, props: { instanceType: string; securityGroupId: string }): LaunchTemplate {
+  return new LaunchTemplate(scope, 'LaunchTemplate', {
+    imageId: base.amiId,
+    instanceType: props.instanceType,
+    iamInstanceProfile: { name: base.instanceProfileName },
+    vpcSecurityGroupIds: [props.securityGroupId],
+    // A local holds the script (quotes and all); the function then takes a reference, not a literal.
+    userData: Fn.base64encode(new TerraformLocal(scope, 'UserData', base.userData).asString),
+    metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+    monitoring: { enabled: true },
+    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
+    updateDefaultVersion: true,
+  });
 }

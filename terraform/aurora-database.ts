@@ -15,6 +15,45 @@ import { Construct } from 'constructs';
 /** The engine version of every cluster (the CDK side's AURORA_POSTGRES_VERSION). */
 export const AURORA_POSTGRES_VERSION = '16.6';
 
+export interface AuroraClusterBaseProps {
+  readonly vpcId: string;
+  readonly subnetIds: string[];
+  readonly port: number;
+  /** Security groups admitted on `port`. */
+  readonly clientSecurityGroupIds: string[];
+  /** Fixed name of the cluster: it names the log group. */
+  readonly clusterIdentifier: string;
+  readonly logRetentionDays: number;
+  /** Of the security group and the subnet group. */
+  readonly description: string;
+}
+
+/**
+ * What every Aurora cluster of the stages has besides the cluster, in `scope` (SecurityGroup,
+ * FromClient<n>, Subnets, ParameterGroup, PostgresqlLog): a security group admitting only the
+ * clients, the subnet group, TLS required by the parameter group, and the PostgreSQL log group
+ * created before the cluster exports to it (so it has a retention; it survives destroy).
+ */
+export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProps) {
+  const securityGroup = new SecurityGroup(scope, 'SecurityGroup', { vpcId: props.vpcId, description: props.description });
+  props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(scope, `FromClient${i + 1}`, {
+    securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
+    description: 'PostgreSQL from the app',
+  }));
+  const subnets = new DbSubnetGroup(scope, 'Subnets', { description: `Subnets of the ${props.description}`, subnetIds: props.subnetIds });
+  const parameters = new RdsClusterParameterGroup(scope, 'ParameterGroup', {
+    family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split('.')[0]}`,
+    description: 'Requires TLS for every connection',
+    parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'log_min_duration_statement', value: '1000' }],
+  });
+  const log = new CloudwatchLogGroup(scope, 'PostgresqlLog', {
+    name: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
+    retentionInDays: props.logRetentionDays,
+    skipDestroy: true,
+  });
+  return { securityGroup, subnets, parameters, log };
+}
+
 export interface TfAuroraDatabaseProps {
   readonly vpcId: string;
   /** Isolated subnets in at least 2 AZs. */
@@ -54,23 +93,7 @@ export class TfAuroraDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: TfAuroraDatabaseProps) {
     super(scope, id);
-    const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Aurora cluster' });
-    props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {
-      securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
-      description: 'PostgreSQL from the app',
-    }));
-    const subnets = new DbSubnetGroup(this, 'Subnets', { description: 'Subnets of the Aurora cluster', subnetIds: props.subnetIds });
-    const parameters = new RdsClusterParameterGroup(this, 'ParameterGroup', {
-      family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split('.')[0]}`,
-      description: 'Requires TLS for every connection',
-      parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'log_min_duration_statement', value: '1000' }],
-    });
-    // Created before the cluster exports to it, so it has a retention.
-    const log = new CloudwatchLogGroup(this, 'PostgresqlLog', {
-      name: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
-      retentionInDays: props.logRetentionDays,
-      skipDestroy: true,
-    });
+    const { securityGroup, subnets, parameters, log } = auroraClusterBase(this, { ...props, description: 'Aurora cluster' });
     const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
     this.cluster = new RdsCluster(this, 'Cluster', {
       clusterIdentifier: props.clusterIdentifier,

@@ -1,14 +1,9 @@
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
-import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
-import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Construct } from 'constructs';
-import { AURORA_POSTGRES_VERSION } from './aurora-database';
+import { AURORA_POSTGRES_VERSION, auroraClusterBase } from './aurora-database';
 
 export interface TfAuroraSecondaryClusterProps {
   readonly vpcId: string;
@@ -38,19 +33,7 @@ export class TfAuroraSecondaryCluster extends Construct {
   constructor(scope: Construct, id: string, props: TfAuroraSecondaryClusterProps) {
     super(scope, id);
     const key = new KmsKey(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
-    const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Secondary Aurora cluster' });
-    props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {
-      securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
-    }));
-    const subnets = new DbSubnetGroup(this, 'Subnets', { description: 'Subnets of the secondary Aurora cluster', subnetIds: props.subnetIds });
-    const parameters = new RdsClusterParameterGroup(this, 'Parameters', {
-      family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split('.')[0]}`,
-      description: 'Requires TLS for every connection',
-      parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'log_min_duration_statement', value: '1000' }],
-    });
-    const log = new CloudwatchLogGroup(this, 'PostgresqlLog', {
-      name: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`, retentionInDays: props.logRetentionDays, skipDestroy: true,
-    });
+    const { securityGroup, subnets, parameters, log } = auroraClusterBase(this, { ...props, description: 'secondary Aurora cluster' });
     this.cluster = new RdsCluster(this, 'Resource', {
       clusterIdentifier: props.clusterIdentifier,
       globalClusterIdentifier: props.globalClusterIdentifier,

@@ -1,15 +1,13 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
-import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { BootSettings } from '../lib/boot/boot-script';
-import { tfAppInstance } from './app-instance';
+import { tfAppInstance, tfLaunchTemplate } from './app-instance';
 
 export interface TfWebTierProps {
   readonly vpcId: string;
@@ -68,18 +66,7 @@ export class TfWebTier extends Construct {
         ...props.queue ? [{ actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [props.queue.arn] }] : [],
       ],
     });
-    const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
-      imageId: base.amiId,
-      instanceType: props.instanceType,
-      iamInstanceProfile: { name: base.instanceProfileName },
-      vpcSecurityGroupIds: [props.instanceSecurityGroupId],
-      // A local holds the script (quotes and all); the function then takes a reference, not a literal.
-      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', base.userData).asString),
-      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
-      monitoring: { enabled: true },
-      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
-      updateDefaultVersion: true,
-    });
+    const launchTemplate = tfLaunchTemplate(this, base, { instanceType: props.instanceType, securityGroupId: props.instanceSecurityGroupId });
     this.loadBalancer = new Lb(this, 'LoadBalancer', {
       loadBalancerType: 'application',
       internal: false,

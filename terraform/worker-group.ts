@@ -1,10 +1,8 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
-import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
-import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
 import { BootSettings } from '../lib/boot/boot-script';
-import { tfAppInstance } from './app-instance';
+import { tfAppInstance, tfLaunchTemplate } from './app-instance';
 
 export interface TfWorkerGroupProps {
   readonly subnetIds: string[];
@@ -48,17 +46,7 @@ export class TfWorkerGroup extends Construct {
         { actions: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], resources: [props.queue.arn] },
       ],
     });
-    const launchTemplate = new LaunchTemplate(this, 'LaunchTemplate', {
-      imageId: base.amiId,
-      instanceType: props.instanceType,
-      iamInstanceProfile: { name: base.instanceProfileName },
-      vpcSecurityGroupIds: [props.securityGroupId],
-      userData: Fn.base64encode(new TerraformLocal(this, 'UserData', base.userData).asString),
-      metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
-      monitoring: { enabled: true },
-      blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
-      updateDefaultVersion: true,
-    });
+    const launchTemplate = tfLaunchTemplate(this, base, { instanceType: props.instanceType, securityGroupId: props.securityGroupId });
     const minCapacity = props.minCapacity ?? 1;
     this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
       minSize: minCapacity,
