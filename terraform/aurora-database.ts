@@ -26,6 +26,9 @@ export interface AuroraClusterBaseProps {
   readonly logRetentionDays: number;
   /** Of the security group and the subnet group. */
   readonly description: string;
+  /** Serverless v2 ACUs. */
+  readonly minCapacity: number;
+  readonly maxCapacity: number;
 }
 
 /**
@@ -51,7 +54,29 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
     retentionInDays: props.logRetentionDays,
     skipDestroy: true,
   });
-  return { securityGroup, subnets, parameters, log };
+  /** The cluster settings every cluster shares: encryption, TLS, IAM auth, backups, protection, final snapshot, log export. */
+  const settings = {
+    clusterIdentifier: props.clusterIdentifier,
+    engine: 'aurora-postgresql',
+    engineVersion: AURORA_POSTGRES_VERSION,
+    port: props.port,
+    dbSubnetGroupName: subnets.name,
+    vpcSecurityGroupIds: [securityGroup.id],
+    dbClusterParameterGroupName: parameters.name,
+    storageEncrypted: true,
+    iamDatabaseAuthenticationEnabled: true,
+    serverlessv2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
+    backupRetentionPeriod: 7,
+    preferredBackupWindow: '03:30-04:30',
+    preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+    deletionProtection: true,
+    skipFinalSnapshot: false,
+    finalSnapshotIdentifier: `${props.clusterIdentifier}-final`,
+    copyTagsToSnapshot: true,
+    enabledCloudwatchLogsExports: ['postgresql'],
+    dependsOn: [log],
+  };
+  return { settings };
 }
 
 export interface TfAuroraDatabaseProps {
@@ -93,31 +118,13 @@ export class TfAuroraDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: TfAuroraDatabaseProps) {
     super(scope, id);
-    const { securityGroup, subnets, parameters, log } = auroraClusterBase(this, { ...props, description: 'Aurora cluster' });
+    const { settings } = auroraClusterBase(this, { ...props, description: 'Aurora cluster' });
     const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
     this.cluster = new RdsCluster(this, 'Cluster', {
-      clusterIdentifier: props.clusterIdentifier,
-      engine: 'aurora-postgresql',
-      engineVersion: AURORA_POSTGRES_VERSION,
+      ...settings,
       databaseName: 'app',
       masterUsername: 'app_admin',
       masterPassword: password.result,
-      port: props.port,
-      dbSubnetGroupName: subnets.name,
-      vpcSecurityGroupIds: [securityGroup.id],
-      dbClusterParameterGroupName: parameters.name,
-      storageEncrypted: true,
-      iamDatabaseAuthenticationEnabled: true,
-      serverlessv2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
-      backupRetentionPeriod: 7,
-      preferredBackupWindow: '03:30-04:30',
-      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
-      deletionProtection: true,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${props.clusterIdentifier}-final`,
-      copyTagsToSnapshot: true,
-      enabledCloudwatchLogsExports: ['postgresql'],
-      dependsOn: [log],
       lifecycle: { preventDestroy: true, ignoreChanges: props.globalMember ? ['global_cluster_identifier'] : undefined },
     });
     for (let i = 0; i <= props.readers; i++) {

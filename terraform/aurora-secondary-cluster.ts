@@ -33,29 +33,11 @@ export class TfAuroraSecondaryCluster extends Construct {
   constructor(scope: Construct, id: string, props: TfAuroraSecondaryClusterProps) {
     super(scope, id);
     const key = new KmsKey(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
-    const { securityGroup, subnets, parameters, log } = auroraClusterBase(this, { ...props, description: 'secondary Aurora cluster' });
+    const { settings } = auroraClusterBase(this, { ...props, description: 'secondary Aurora cluster' });
     this.cluster = new RdsCluster(this, 'Resource', {
-      clusterIdentifier: props.clusterIdentifier,
+      ...settings,
       globalClusterIdentifier: props.globalClusterIdentifier,
-      engine: 'aurora-postgresql',
-      engineVersion: AURORA_POSTGRES_VERSION,
-      port: props.port,
-      dbSubnetGroupName: subnets.name,
-      vpcSecurityGroupIds: [securityGroup.id],
-      dbClusterParameterGroupName: parameters.name,
-      storageEncrypted: true,
       kmsKeyId: key.arn,
-      iamDatabaseAuthenticationEnabled: true,
-      serverlessv2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
-      backupRetentionPeriod: 7,
-      preferredBackupWindow: '03:30-04:30',
-      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
-      deletionProtection: true,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${props.clusterIdentifier}-final`,
-      copyTagsToSnapshot: true,
-      enabledCloudwatchLogsExports: ['postgresql'],
-      dependsOn: [log],
       lifecycle: { preventDestroy: true, ignoreChanges: ['replication_source_identifier'] },
     });
     for (let i = 0; i < 2; i++) {
