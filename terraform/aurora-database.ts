@@ -35,7 +35,8 @@ export interface AuroraClusterBaseProps {
  * What every Aurora cluster of the stages has besides the cluster, in `scope` (SecurityGroup,
  * FromClient<n>, Subnets, ParameterGroup, PostgresqlLog): a security group admitting only the
  * clients, the subnet group, TLS required by the parameter group, and the PostgreSQL log group
- * created before the cluster exports to it (so it has a retention; it survives destroy).
+ * created before the cluster exports to it (so it has a retention; it survives destroy). Returns
+ * the cluster settings they all share.
  */
 export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProps) {
   const securityGroup = new SecurityGroup(scope, 'SecurityGroup', { vpcId: props.vpcId, description: props.description });
