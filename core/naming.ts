@@ -85,3 +85,39 @@ export function subnetPlan(vpcCidr: string): PlannedSubnet[] {
   }
   return plan;
 }
+
+/*
+ * Names both engines give the same resources: the runbooks, Route 53's health checks and the
+ * parity test rely on them.
+ */
+
+/** The secret holding the origin-verify header's value (stage 4 on). */
+export function originVerifySecretName(appName: string): string {
+  return `${appName}/origin-verify`;
+}
+
+/** The Aurora global database (stage 5). */
+export function globalClusterName(appName: string): string {
+  return `${appName}-global`;
+}
+
+/** An Aurora cluster with a fixed identifier: a stage-5 secondary, or every cluster in Terraform. */
+export function clusterName(appName: string, region: string): string {
+  return `${appName}-${region}`;
+}
+
+/** The alarm that says whether a region serves; Route 53's health check of the region reads it (stage 5). */
+export function servingAlarmName(appName: string, region: string): string {
+  return `${appName}-${region}-serving`;
+}
+
+/**
+ * Paths of the reference app's requests that write (`POST /jobs`): CloudFront origin groups carry
+ * only GET, HEAD and OPTIONS, so at stage 5 these have their own behavior.
+ */
+export const WRITE_PATHS: readonly string[] = ['/jobs'];
+
+/** `regions` without `own` and without repeats: where a secret of `own` is replicated. */
+export function otherRegions(own: string, regions: readonly string[]): string[] {
+  return [...new Set(regions)].filter((region) => region !== own);
+}

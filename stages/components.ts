@@ -17,7 +17,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { GrowthConfig } from '../core/config';
-import { APP_PORT, AZ_COUNT, DATABASE_PORT, EDGE_REGION, stackName, StackRole, SUBNET_TIERS } from '../core/naming';
+import {
+  APP_PORT, AZ_COUNT, clusterName, DATABASE_PORT, EDGE_REGION, globalClusterName, originVerifySecretName, otherRegions, servingAlarmName,
+  stackName, StackRole, SUBNET_TIERS, WRITE_PATHS,
+} from '../core/naming';
 import { moveUpAlarmName } from '../core/stages';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from '../lib/access-log-bucket';
@@ -189,9 +192,9 @@ export interface DatabaseAccess {
   readonly connections: ec2.Connections;
 }
 
-/** The access to the primary region's cluster. */
-export function databaseAccess(db: AuroraDatabase): DatabaseAccess {
-  return { connection: { secret: db.cluster.secret!, readerHost: db.readerHost }, connections: db.connections };
+/** The access to the primary region's cluster; at stage 5, writes through the global database `globalCluster`. */
+export function databaseAccess(db: AuroraDatabase, globalCluster?: string): DatabaseAccess {
+  return { connection: { secret: db.cluster.secret!, readerHost: db.readerHost, globalCluster }, connections: db.connections };
 }
 
 export interface WebTierOptions {
@@ -321,24 +324,24 @@ export function workerGroup(f: Foundation, options: WorkerOptions): WorkerGroup 
  * network stack (deployed first) and replicated to us-east-1, where the edge stack reads it.
  * Both stacks resolve it by name at deploy time, so neither depends on the other for it.
  */
-export function originVerifyValue(f: Foundation, otherRegions: string[] = []): string {
-  const secretName = `${f.config.appName}/origin-verify`;
+export function originVerifyValue(f: Foundation, moreRegions: string[] = []): string {
+  const secretName = originVerifySecretName(f.config.appName);
   const secret = new secretsmanager.Secret(f.network, 'OriginVerifySecret', {
     secretName,
     description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends and the load balancer requires`,
     generateSecretString: { passwordLength: 48, excludePunctuation: true },
-    replicaRegions: replicaRegions(f, [EDGE_REGION, ...otherRegions]),
+    replicaRegions: replicaRegions(f, [EDGE_REGION, ...moreRegions]),
   });
   Validations.of(secret).acknowledge({
     id: 'AwsSolutions-SMG4',
-    reason: 'the load balancer rule and the distribution read the value only when their stacks deploy; rotate it with the runbook (new value, deploy both stacks)',
+    reason: 'the load balancer rule and the distribution read the value only when their resources change; rotate it with the runbook 3-to-4 procedure (both values in the rule while CloudFront moves to the new one)',
   });
   return SecretValue.secretsManager(secretName).unsafeUnwrap();
 }
 
 /** `regions` other than the foundation's own, as secret replica regions. */
 function replicaRegions(f: Foundation, regions: string[]): secretsmanager.ReplicaRegion[] | undefined {
-  const others = [...new Set(regions)].filter((r) => r !== f.region);
+  const others = otherRegions(f.region, regions);
   return others.length ? others.map((region) => ({ region })) : undefined;
 }
 
@@ -346,37 +349,31 @@ function replicaRegions(f: Foundation, regions: string[]): secretsmanager.Replic
  * Stage 5: the stage-2 cluster becomes the primary of a global database (not replaced: the global
  * cluster is created from it), and its secret is replicated to the second region.
  */
-export function globalDatabase(f: Foundation, db: AuroraDatabase, secondaryRegion: string): rds.CfnGlobalCluster {
+export function globalDatabase(f: Foundation, db: AuroraDatabase, secondaryRegion: string): void {
   // The cluster's `secret` is its attachment; the generated secret itself is the child 'Secret'.
   const secret = db.cluster.node.findChild('Secret').node.defaultChild as secretsmanager.CfnSecret;
   secret.replicaRegions = replicaRegions(f, [secondaryRegion]);
   const global = new rds.CfnGlobalCluster(f.data, 'GlobalDatabase', {
-    globalClusterIdentifier: globalClusterId(f.config),
+    globalClusterIdentifier: globalClusterName(f.config.appName),
     sourceDbClusterIdentifier: db.cluster.clusterArn,
     deletionProtection: true,
   });
   // Leaving the template (a downgrade) must not try to delete it under its member clusters.
   global.applyRemovalPolicy(RemovalPolicy.RETAIN);
-  return global;
-}
-
-/** The global database's identifier; its writer endpoint is what the app writes through (stage 5). */
-export function globalClusterId(config: GrowthConfig): string {
-  return `${config.appName}-global`;
 }
 
 /**
  * The second region's cluster of the global database; the app there reads from it and writes
- * through the global writer endpoint, with the primary's replicated secret. Its data stack deploys after the primary's, which creates
- * the global database.
+ * through the global writer endpoint, with the primary's replicated secret. Its data stack
+ * deploys after the primary's, which creates the global database.
  */
 export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primaryFoundation: Foundation): DatabaseAccess {
   f.data.addStackDependency(primaryFoundation.data);
   const db = new AuroraSecondaryCluster(f.data, 'Database', {
     vpc: f.vpc,
     subnets: { subnetGroupName: 'Data' },
-    globalClusterIdentifier: globalClusterId(f.config),
-    clusterIdentifier: `${f.config.appName}-${f.region}`,
+    globalClusterIdentifier: globalClusterName(f.config.appName),
+    clusterIdentifier: clusterName(f.config.appName, f.region),
     engineVersion: AURORA_POSTGRES_VERSION,
     port: DATABASE_PORT,
     minCapacity: f.config.dbMinCapacity,
@@ -391,7 +388,7 @@ export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primar
   return {
     connection: {
       secret: secretsmanager.Secret.fromSecretCompleteArn(f.app, 'DatabaseSecret', replicaArn),
-      globalCluster: globalClusterId(f.config),
+      globalCluster: globalClusterName(f.config.appName),
       readerHost: db.readerEndpoint,
     },
     connections: db.connections,
@@ -440,23 +437,12 @@ export interface EdgeOptions {
 }
 
 /**
- * Paths of the reference app's requests that write (`POST /jobs`): CloudFront origin groups carry
- * only GET, HEAD and OPTIONS, so at stage 5 these go to the Route 53 failover name instead.
- */
-export const WRITE_PATHS = ['/jobs'];
-
-/** Name of the alarm that says whether a region's web tier serves (read by Route 53 at stage 5). */
-function servingAlarmName(f: Foundation): string {
-  return `${f.config.appName}-${f.region}-serving`;
-}
-
-/**
  * The alarm Route 53's health check of the region reads: no healthy target for 2 minutes, or no
  * data at all (the region stopped reporting).
  */
 export function servingAlarm(f: Foundation, web: WebTier): cloudwatch.Alarm {
   const alarm = new cloudwatch.Alarm(f.app, 'ServingAlarm', {
-    alarmName: servingAlarmName(f),
+    alarmName: servingAlarmName(f.config.appName, f.region),
     alarmDescription: `No healthy app instance in ${f.region} for 2 minutes: Route 53 fails the origin over to the other region`,
     metric: web.targetGroup.metrics.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' }),
     threshold: 1,
@@ -474,7 +460,7 @@ function failoverRegion(f: Foundation, web: WebTier): FailoverRegion {
     region: f.region,
     loadBalancerDnsName: web.loadBalancer.loadBalancerDnsName,
     loadBalancerHostedZoneId: web.loadBalancer.loadBalancerCanonicalHostedZoneId,
-    healthAlarmName: servingAlarmName(f),
+    healthAlarmName: servingAlarmName(f.config.appName, f.region),
   };
 }
 
@@ -486,7 +472,7 @@ function failoverRegion(f: Foundation, web: WebTier): FailoverRegion {
 function failoverOrigins(stack: Stack, f: Foundation, web: WebTier, secondary: NonNullable<EdgeOptions['secondary']>) {
   const { hostedZoneId, hostedZoneName } = f.config;
   if (!hostedZoneId || !hostedZoneName) {
-    return { primary: undefined, failover: { domainName: secondary.web.loadBalancer.loadBalancerDnsName, writePaths: WRITE_PATHS } };
+    return { primary: undefined, failover: { domainName: secondary.web.loadBalancer.loadBalancerDnsName, writePaths: [...WRITE_PATHS] } };
   }
   const dns = new FailoverDns(stack, 'OriginDns', {
     zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: hostedZoneName }),
@@ -496,7 +482,7 @@ function failoverOrigins(stack: Stack, f: Foundation, web: WebTier, secondary: N
   });
   return {
     primary: dns.regionNames[f.region],
-    failover: { domainName: dns.regionNames[secondary.foundation.region], writePaths: WRITE_PATHS, writeDomainName: dns.failoverName },
+    failover: { domainName: dns.regionNames[secondary.foundation.region], writePaths: [...WRITE_PATHS], writeDomainName: dns.failoverName },
   };
 }
 

@@ -1,7 +1,8 @@
 import { App } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
+import { globalClusterName } from '../core/naming';
 import {
-  appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, globalClusterId, globalDatabase, jobQueue, keepPublishedOutput,
+  appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, globalDatabase, jobQueue, keepPublishedOutput,
   originVerifyValue, secondaryDatabase, servingAlarm, staticAssets, valkeyCache,
 } from './components';
 
@@ -17,15 +18,14 @@ export function multiRegionStage(app: App, config: GrowthConfig): Foundation {
   const f = foundation(app, config, { natGateways: config.natGateways });
   const db = auroraDatabase(f, { readers: 1 });
   globalDatabase(f, db, config.secondaryRegion);
-  const primaryAccess = databaseAccess(db);
-  // Both regions write (and migrate) through the global writer endpoint, which follows the writer.
-  const globalCluster = globalClusterId(config);
   const cache = valkeyCache(f);
   // Stage 4's move-up alarms in the app stack read the cache's name; this stage has none.
   keepPublishedOutput(f.data, cache.replicationGroup.ref);
   const queue = jobQueue(f);
   const headerValue = originVerifyValue(f, [config.secondaryRegion]);
-  const web = appTierBehindCloudFront(f, { database: { ...primaryAccess, connection: { ...primaryAccess.connection, globalCluster } }, cache, queue, headerValue });
+  // Both regions write (and migrate) through the global writer endpoint, which follows the writer.
+  const database = databaseAccess(db, globalClusterName(config.appName));
+  const web = appTierBehindCloudFront(f, { database, cache, queue, headerValue });
   const assets = staticAssets(f);
   dashboard(f, [...web.alarms, ...db.alarms, ...cache.alarms, ...queue.alarms, servingAlarm(f, web)]);
 

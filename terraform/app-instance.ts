@@ -15,6 +15,20 @@ import { TfAppPackage } from './app-package';
 /** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (the one CDK's `latestAmazonLinux2023` reads). */
 export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
 
+/** What every construct running the app takes (the Terraform side of CDK's `AppInstanceOptions`). */
+export interface TfAppInstanceSettings {
+  /** Graviton instance type. */
+  readonly instanceType: string;
+  readonly region: string;
+  /** Folder of the bundled app and its start command. */
+  readonly app: { readonly path: string; readonly startCommand: string };
+  /** Port the app listens on. */
+  readonly port: number;
+  /** Shown by the app and written to the boot log. */
+  readonly stageLabel: string;
+  readonly logRetentionDays: number;
+}
+
 export interface TfAppInstanceProps {
   /** Folder of the bundled app and its start command. */
   readonly app: { readonly path: string; readonly startCommand: string };

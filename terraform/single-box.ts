@@ -4,19 +4,12 @@ import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Construct } from 'constructs';
 import { DATA_MOUNT } from '../lib/boot/boot-script';
-import { tfAppInstance } from './app-instance';
+import { tfAppInstance, TfAppInstanceSettings } from './app-instance';
 
-export interface TfSingleBoxProps {
+export interface TfSingleBoxProps extends TfAppInstanceSettings {
   readonly subnetId: string;
   readonly securityGroupId: string;
-  readonly instanceType: string;
-  readonly region: string;
-  /** Folder of the bundled app and its start command. */
-  readonly app: { readonly path: string; readonly startCommand: string };
-  readonly port: number;
-  readonly stageLabel: string;
   readonly alarmTopicArn: string;
-  readonly logRetentionDays: number;
   /** The data volume the boot script attaches, with its ARN for the policy. */
   readonly dataVolume?: { readonly id: string; readonly arn: string };
   /** A managed database: the secret with its connection settings. */

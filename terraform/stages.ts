@@ -17,11 +17,15 @@ import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { GrowthConfig } from '../core/config';
-import { APP_PORT, CLOUDFRONT_ORIGIN_FACING, DATABASE_PORT, EDGE_REGION, ORIGIN_VERIFY_HEADER } from '../core/naming';
+import {
+  APP_PORT, CLOUDFRONT_ORIGIN_FACING, clusterName, DATABASE_PORT, EDGE_REGION, globalClusterName, ORIGIN_VERIFY_HEADER,
+  originVerifySecretName, otherRegions, servingAlarmName, WRITE_PATHS,
+} from '../core/naming';
 import { moveUpAlarmName, StageNumber } from '../core/stages';
 import { DATA_MOUNT } from '../lib/boot/boot-script';
 import { cachedReferenceAppBundle, REFERENCE_APP_STATIC } from '../tools/app-bundle';
 import { TfAccessLogBucket } from './access-log-bucket';
+import { TfAppInstanceSettings } from './app-instance';
 import { TfAlarmTopic } from './alarm-topic';
 import { TfAssetsBucket } from './assets-bucket';
 import { TfAuroraDatabase } from './aurora-database';
@@ -122,7 +126,7 @@ function multiRegionStage(app: App, config: GrowthConfig): void {
   const f = foundation(app, config, { natGateways: config.natGateways });
   const workers = workerSecurityGroup(f);
   const db = auroraDatabase(f, { readers: 1, extraClients: [workers.id], secretReplicaRegions: [second], globalMember: true });
-  const globalClusterIdentifier = `${config.appName}-global`;
+  const globalClusterIdentifier = globalClusterName(config.appName);
   // From the stage-2 cluster: not a new one (as CloudFormation's SourceDBClusterIdentifier).
   const global = new RdsGlobalCluster(f.data, 'GlobalDatabase', {
     globalClusterIdentifier, sourceDbClusterIdentifier: db.cluster.arn, deletionProtection: true, forceDestroy: false,
@@ -140,7 +144,7 @@ function multiRegionStage(app: App, config: GrowthConfig): void {
   const secondWorkers = workerSecurityGroup(s);
   const secondDb = new TfAuroraSecondaryCluster(s.data, 'Database', {
     vpcId: s.net.vpc.id, subnetIds: s.net.subnetIds.Data, availabilityZones: s.net.availabilityZones,
-    globalClusterIdentifier, clusterIdentifier: `${config.appName}-${second}`, port: DATABASE_PORT,
+    globalClusterIdentifier, clusterIdentifier: clusterName(config.appName, second), port: DATABASE_PORT,
     minCapacity: config.dbMinCapacity, maxCapacity: config.dbMaxCapacity,
     clientSecurityGroupIds: [s.appSecurityGroup.id, secondWorkers.id], alarmTopicArn: s.alarms.topic.arn, logRetentionDays: config.logRetentionDays,
   });
@@ -196,10 +200,14 @@ function originVerifyValue(stack: TerraformStack, secretName: string): string {
   return new DataAwsSecretsmanagerSecretVersion(stack, 'OriginVerify', { secretId: secretName }).secretString;
 }
 
-/** The assets bucket in the data stack, logging to the load balancer's log bucket. */
+/** The bucket of the load balancer's (and from stage 4 the assets bucket's) access logs. */
+function accessLogs(f: Foundation): TfAccessLogBucket {
+  return (f.data.node.tryFindChild('AccessLogs') as TfAccessLogBucket | undefined) ?? new TfAccessLogBucket(f.data, 'AccessLogs', { loadBalancerPrefix: 'alb' });
+}
+
+/** The assets bucket in the data stack, logging to the access-log bucket. */
 function assetsBucket(f: Foundation): TfAssetsBucket {
-  const logs = f.data.node.findChild('AccessLogs') as TfAccessLogBucket;
-  return new TfAssetsBucket(f.data, 'Assets', { accessLogBucket: logs.bucket.bucket, staticDir: REFERENCE_APP_STATIC });
+  return new TfAssetsBucket(f.data, 'Assets', { accessLogBucket: accessLogs(f).bucket.bucket, staticDir: REFERENCE_APP_STATIC });
 }
 
 interface EdgeOptions {
@@ -223,7 +231,7 @@ function edge(app: App, f: Foundation, options: EdgeOptions): void {
   if (options.secondary) {
     stack.addDependency(options.secondary.f.app);
     const region = (g: Foundation, web: TfWebTier) => ({
-      region: g.region, loadBalancerDnsName: web.loadBalancer.dnsName, loadBalancerZoneId: web.loadBalancer.zoneId, healthAlarmName: servingAlarmName(g),
+      region: g.region, loadBalancerDnsName: web.loadBalancer.dnsName, loadBalancerZoneId: web.loadBalancer.zoneId, healthAlarmName: servingAlarmName(g.config.appName, g.region),
     });
     if (config.hostedZoneId && config.hostedZoneName) {
       const dns = new TfFailoverDns(stack, 'OriginDns', {
@@ -231,9 +239,9 @@ function edge(app: App, f: Foundation, options: EdgeOptions): void {
         primary: region(f, options.web), secondary: region(options.secondary.f, options.secondary.web),
       });
       primaryOrigin = dns.regionNames[f.region];
-      failover = { domainName: dns.regionNames[options.secondary.f.region], writePaths: WRITE_PATHS, writeDomainName: dns.failoverName };
+      failover = { domainName: dns.regionNames[options.secondary.f.region], writePaths: [...WRITE_PATHS], writeDomainName: dns.failoverName };
     } else {
-      failover = { domainName: options.secondary.web.loadBalancer.dnsName, writePaths: WRITE_PATHS };
+      failover = { domainName: options.secondary.web.loadBalancer.dnsName, writePaths: [...WRITE_PATHS] };
     }
   }
   const alarms = new TfAlarmTopic(stack, 'Alarms', { email: config.alarmEmail });
@@ -248,17 +256,10 @@ function edge(app: App, f: Foundation, options: EdgeOptions): void {
   new TerraformOutput(stack, 'SiteDomainName', { value: site.distribution.domainName, description: 'Point the site\'s DNS here (CNAME or Route 53 alias)' });
 }
 
-/** The reference app's requests that write (`POST /jobs`), which CloudFront origin groups cannot carry. */
-const WRITE_PATHS = ['/jobs'];
-
-function servingAlarmName(f: Foundation): string {
-  return `${f.config.appName}-${f.region}-serving`;
-}
-
 /** The alarm Route 53 reads for a region: no healthy app instance for 2 minutes, or no data. */
 function servingAlarm(f: Foundation, web: TfWebTier): CloudwatchMetricAlarm {
   return new CloudwatchMetricAlarm(f.app, 'ServingAlarm', {
-    alarmName: servingAlarmName(f),
+    alarmName: servingAlarmName(f.config.appName, f.region),
     alarmDescription: `No healthy app instance in ${f.region} for 2 minutes: Route 53 fails the origin over to the other region`,
     namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', statistic: 'Minimum', period: 60,
     dimensions: { LoadBalancer: web.loadBalancer.arnSuffix, TargetGroup: web.targetGroup.arnSuffix },
@@ -272,14 +273,14 @@ function servingAlarm(f: Foundation, web: TfWebTier): CloudwatchMetricAlarm {
  * network stack (applied first) and replicated to us-east-1; the app and edge stacks read it by
  * name. Returns the name.
  */
-function originVerifySecret(f: Foundation, otherRegions: string[]): string {
+function originVerifySecret(f: Foundation, moreRegions: string[]): string {
   randomProvider(f.network);
-  const name = `${f.config.appName}/origin-verify`;
+  const name = originVerifySecretName(f.config.appName);
   const value = new Password(f.network, 'OriginVerifyValue', { length: 48, special: false });
   const secret = new SecretsmanagerSecret(f.network, 'OriginVerifySecret', {
     name,
     description: `Value of the ${ORIGIN_VERIFY_HEADER} header CloudFront sends and the load balancer requires`,
-    replica: replicaRegions(f, [EDGE_REGION, ...otherRegions]),
+    replica: replicaRegions(f, [EDGE_REGION, ...moreRegions]),
   });
   new SecretsmanagerSecretVersion(f.network, 'OriginVerifySecretValue', { secretId: secret.id, secretString: value.result });
   return name;
@@ -292,7 +293,7 @@ function randomProvider(stack: TerraformStack): void {
 
 /** `regions` other than the foundation's, as secret replicas. */
 function replicaRegions(f: Foundation, regions: string[]): Array<{ region: string }> | undefined {
-  const others = [...new Set(regions)].filter((r) => r !== f.region);
+  const others = otherRegions(f.region, regions);
   return others.length ? others.map((region) => ({ region })) : undefined;
 }
 
@@ -377,7 +378,7 @@ function webTier(f: Foundation, database: DatabaseConnection, options: WebTierOp
   new VpcSecurityGroupIngressRule(f.network, 'AppFromLoadBalancer', {
     securityGroupId: f.appSecurityGroup.id, referencedSecurityGroupId: lbGroup.id, ipProtocol: 'tcp', fromPort: APP_PORT, toPort: APP_PORT,
   });
-  const logs = new TfAccessLogBucket(f.data, 'AccessLogs', { loadBalancerPrefix: 'alb' });
+  const logs = accessLogs(f);
   return new TfWebTier(f.app, 'Web', {
     vpcId: f.net.vpc.id,
     loadBalancerSubnetIds: f.net.subnetIds.Public,
@@ -409,7 +410,7 @@ function auroraDatabase(f: Foundation, options: { readers: number; extraClients?
     vpcId: f.net.vpc.id,
     subnetIds: f.net.subnetIds.Data,
     availabilityZones: f.net.availabilityZones,
-    clusterIdentifier: `${f.config.appName}-${f.region}`,
+    clusterIdentifier: clusterName(f.config.appName, f.region),
     secretReplicaRegions: options.secretReplicaRegions,
     globalMember: options.globalMember,
     port: DATABASE_PORT,
@@ -423,7 +424,7 @@ function auroraDatabase(f: Foundation, options: { readers: number; extraClients?
 }
 
 /** What every construct running the app takes from the configuration. */
-function instanceSettings(f: Foundation) {
+function instanceSettings(f: Foundation): TfAppInstanceSettings & { alarmTopicArn: string } {
   const { config } = f;
   return {
     instanceType: config.instanceType,

@@ -7,19 +7,14 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
 import { BootSettings } from '../lib/boot/boot-script';
-import { tfAppInstance, tfLaunchTemplate } from './app-instance';
+import { tfAppInstance, TfAppInstanceSettings, tfLaunchTemplate } from './app-instance';
 
-export interface TfWebTierProps {
+export interface TfWebTierProps extends TfAppInstanceSettings {
   readonly vpcId: string;
   readonly loadBalancerSubnetIds: string[];
   readonly instanceSubnetIds: string[];
   readonly loadBalancerSecurityGroupId: string;
   readonly instanceSecurityGroupId: string;
-  readonly instanceType: string;
-  readonly region: string;
-  readonly app: { readonly path: string; readonly startCommand: string };
-  readonly port: number;
-  readonly stageLabel: string;
   readonly database: NonNullable<BootSettings['database']>;
   /** Valkey for sessions and cached reads (stage 4 on). */
   readonly cache?: NonNullable<BootSettings['cache']>;

@@ -2,17 +2,11 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { Construct } from 'constructs';
 import { BootSettings } from '../lib/boot/boot-script';
-import { tfAppInstance, tfLaunchTemplate } from './app-instance';
+import { tfAppInstance, TfAppInstanceSettings, tfLaunchTemplate } from './app-instance';
 
-export interface TfWorkerGroupProps {
+export interface TfWorkerGroupProps extends TfAppInstanceSettings {
   readonly subnetIds: string[];
   readonly securityGroupId: string;
-  readonly instanceType: string;
-  readonly region: string;
-  readonly app: { readonly path: string; readonly startCommand: string };
-  readonly port: number;
-  readonly stageLabel: string;
-  readonly logRetentionDays: number;
   readonly database: NonNullable<BootSettings['database']>;
   readonly cache: NonNullable<BootSettings['cache']>;
   readonly queue: { readonly url: string; readonly arn: string; readonly name: string };

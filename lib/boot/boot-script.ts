@@ -60,6 +60,13 @@ export function bootScriptLines(settings: BootSettings): string[] {
   for (const [key, value] of Object.entries(vars)) {
     if (value.includes("'")) throw new Error(`boot setting ${key} must not contain a single quote: ${value}`);
   }
-  const script = fs.readFileSync(path.join(__dirname, 'instance-boot.sh'), 'utf8').replace(/^#!.*\n/, '');
-  return [...Object.entries(vars).map(([k, v]) => `export ${k}='${v}'`), script];
+  return [...Object.entries(vars).map(([k, v]) => `export ${k}='${v}'`), bootScript()];
+}
+
+let script: string | undefined;
+
+/** The script's body (without its shebang), read once per process: every instance construct uses it. */
+function bootScript(): string {
+  script ??= fs.readFileSync(path.join(__dirname, 'instance-boot.sh'), 'utf8').replace(/^#!.*\n/, '');
+  return script;
 }
