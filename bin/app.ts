@@ -1,17 +1,22 @@
 #!/usr/bin/env node
 /**
- * The CDK app: reads the configuration from context, refuses a bad value before anything is
- * synthesized (one line, exit 2, nothing written), then builds the chosen stage. The validator
+ * The CDK app: reads the configuration from context, refuses an unknown key or a bad value before
+ * anything is synthesized (one line, exit 2, nothing written; the CDK CLI then adds a line of its
+ * own and exits 1), warns about keys without effect at this stage, then builds the chosen stage. The validator
  * bundled with aws-cdk-lib runs on every synth; cdk-nag runs in `npm test` and, with
  * `-c nag=true`, here too (it adds about half a second).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { ConfigError, parseConfig } from '../core/config';
+import { checkContextKeys, inactiveKeyWarnings } from '../core/context-keys';
 import { buildStage } from '../stages';
 
 const app = new App();
 try {
-  const config = parseConfig((key) => app.node.tryGetContext(key));
+  const context = app.node.getAllContext() as Record<string, unknown>;
+  checkContextKeys(context);
+  const config = parseConfig((key) => context[key]);
+  for (const warning of inactiveKeyWarnings(context, config.stage.number)) process.stderr.write(`growth-stages: warning: ${warning}\n`);
   buildStage(app, config);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

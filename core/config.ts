@@ -28,6 +28,11 @@ export interface GrowthConfig {
   readonly secondaryRegion: string;
   /** IPv4 CIDR of the VPC; subnets are carved from it with fixed masks. */
   readonly vpcCidr: string;
+  /**
+   * (stage 5) IPv4 CIDR of the second region's VPC; must not overlap `vpcCidr`, so the regions can
+   * be joined (peering, Transit Gateway) later.
+   */
+  readonly secondaryVpcCidr: string;
   /** Instance type of the app instances (Graviton, arm64). */
   readonly instanceType: string;
   /** ACM certificate for the load balancer's HTTPS listener; without it the ALB serves HTTP. */
@@ -54,6 +59,19 @@ export interface GrowthConfig {
    * CloudFront (first deploy of docs/migrations/3-to-4.md); false admits only CloudFront.
    */
   readonly openOrigin: boolean;
+  /**
+   * (stage 3) Keeps the stage-2 box, its Elastic IP and its internet rules exactly as stage 2 had
+   * them beside the new load balancer, while DNS moves to the load balancer (first deploy of
+   * docs/migrations/2-to-3.md); false retires them.
+   */
+  readonly keepBox: boolean;
+  /**
+   * Pinned AMI of every app instance in `region` (arm64 Amazon Linux 2023); without it the image
+   * is the latest one, resolved at every deploy. See docs/runbooks/image-update.md.
+   */
+  readonly imageId?: string;
+  /** (stage 5) Pinned AMI of the app instances in `secondaryRegion` (AMI IDs are regional). */
+  readonly secondaryImageId?: string;
   /** (Terraform) S3 bucket of the state files; local state without it. */
   readonly tfStateBucket?: string;
   /** E-mail address subscribed to the alarm topic. */
@@ -61,7 +79,11 @@ export interface GrowthConfig {
   /** Auto Scaling group bounds (stage 3 on). */
   readonly minCapacity: number;
   readonly maxCapacity: number;
-  /** Aurora Serverless v2 capacity bounds in ACUs; a minimum of 0 lets the cluster auto-pause. */
+  /**
+   * Aurora Serverless v2 capacity bounds in ACUs. The minimum defaults to 0.5, which always
+   * serves; 0 (stages 2-4, set explicitly) lets the cluster auto-pause after 5 idle minutes, and
+   * the first request after idle then waits ~15 s for it to resume.
+   */
   readonly dbMinCapacity: number;
   readonly dbMaxCapacity: number;
   /** NAT gateways for the app subnets from stage 3: 2 keeps each AZ independent, 1 saves cost. */
@@ -93,18 +115,20 @@ export const DEFAULTS = {
   region: 'us-east-1',
   secondaryRegion: 'us-west-2',
   vpcCidr: '10.0.0.0/16',
+  secondaryVpcCidr: '10.1.0.0/16',
   instanceType: 't4g.small',
   minCapacity: 2,
   maxCapacity: 6,
-  dbMinCapacity: 0,
+  dbMinCapacity: 0.5,
   dbMaxCapacity: 8,
   natGateways: 2,
   logRetentionDays: 30,
 } as const;
 
 /** Every key `parseConfig` reads, for the README and the CLI's help. */
-export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'instanceType',
-  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'tfStateBucket', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
+export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'secondaryVpcCidr', 'instanceType',
+  'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'keepBox',
+  'imageId', 'secondaryImageId', 'tfStateBucket', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
   'natGateways', 'logRetentionDays'] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
@@ -138,6 +162,12 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   }
 
   const vpcCidr = parseCidr('vpcCidr', required('vpcCidr'));
+  const secondaryVpcCidr = parseCidr('secondaryVpcCidr', required('secondaryVpcCidr'));
+  // A default that happens to overlap a chosen vpcCidr matters only once the second region exists.
+  if ((stage.number >= 5 || text('secondaryVpcCidr') !== undefined) && cidrsOverlap(vpcCidr, secondaryVpcCidr)) {
+    throw new ConfigError('secondaryVpcCidr', secondaryVpcCidr,
+      `an IPv4 network from /16 to /20 that does not overlap vpcCidr "${vpcCidr}" (the regions' VPCs must be joinable), like ${suggestSecondaryCidr(vpcCidr)}`);
+  }
 
   const instanceType = required('instanceType');
   const [family, size, extra] = instanceType.split('.');
@@ -178,6 +208,15 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const openOriginValue = text('openOrigin', 'false');
   if (openOriginValue !== 'true' && openOriginValue !== 'false') throw new ConfigError('openOrigin', get('openOrigin'), 'true or false');
   const openOrigin = openOriginValue === 'true';
+  const keepBoxValue = text('keepBox', 'false');
+  if (keepBoxValue !== 'true' && keepBoxValue !== 'false') throw new ConfigError('keepBox', get('keepBox'), 'true or false');
+  const keepBox = keepBoxValue === 'true';
+
+  const imageId = ami('imageId', text('imageId'));
+  const secondaryImageId = ami('secondaryImageId', text('secondaryImageId'));
+  if (stage.number >= 5 && imageId && !secondaryImageId) {
+    throw new ConfigError('secondaryImageId', '', `with imageId at stage 5, the AMI ID of the same image in "${secondaryRegion}" (AMI IDs are regional)`);
+  }
 
   const tfStateBucketValue = text('tfStateBucket');
   const tfStateBucket = tfStateBucketValue === undefined ? undefined
@@ -189,12 +228,20 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
       'one e-mail address, like ops@example.com');
   }
 
-  const minCapacity = integer('minCapacity', required('minCapacity'), 2, 100);
-  const maxCapacity = integer('maxCapacity', required('maxCapacity'), minCapacity, 100);
+  const minCapacity = integer('minCapacity', required('minCapacity'), 2, 99);
+  // The rolling update keeps minCapacity instances in service while it adds one: with
+  // maxCapacity == minCapacity there is no room for it and CloudFormation rejects the update.
+  const maxValue = required('maxCapacity');
+  const maxCapacity = Number(maxValue);
+  if (!/^\d+$/.test(maxValue) || maxCapacity <= minCapacity || maxCapacity > 100) {
+    throw new ConfigError('maxCapacity', maxValue,
+      `an integer from ${minCapacity + 1} to 100: greater than minCapacity (${minCapacity}), since a rolling update keeps minCapacity instances in service and needs room for one more`);
+  }
 
-  // A global database (stage 5) cannot pause: its clusters need at least 0.5 ACU.
+  // A global database (stage 5) cannot pause: its clusters need at least 0.5 ACU. Elsewhere 0
+  // (auto-pause) is accepted when set explicitly: the first request after idle waits ~15 s.
   const global = stage.number >= 5;
-  const dbMinCapacity = acu('dbMinCapacity', text('dbMinCapacity', global ? '0.5' : String(DEFAULTS.dbMinCapacity))!, global ? 0.5 : 0);
+  const dbMinCapacity = acu('dbMinCapacity', required('dbMinCapacity'), global ? 0.5 : 0);
   const dbMaxCapacity = acu('dbMaxCapacity', required('dbMaxCapacity'), Math.max(1, dbMinCapacity));
 
   const natGateways = integer('natGateways', required('natGateways'), 1, 2);
@@ -204,9 +251,9 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   }
 
   return {
-    stage, appName, region, secondaryRegion, vpcCidr, instanceType, certificateArn, originDomainName, domainName,
+    stage, appName, region, secondaryRegion, vpcCidr, secondaryVpcCidr, instanceType, certificateArn, originDomainName, domainName,
     hostedZoneId, hostedZoneName, secondaryCertificateArn, tfStateBucket,
-    edgeCertificateArn, openOrigin, alarmEmail,
+    edgeCertificateArn, openOrigin, keepBox, imageId, secondaryImageId, alarmEmail,
     minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays,
   };
 }
@@ -253,6 +300,30 @@ function acu(key: string, value: string, min: number): number {
     throw new ConfigError(key, value, `ACUs from ${min} to 256 in steps of 0.5`);
   }
   return n;
+}
+
+/** An AMI ID (`ami-` and 8 or 17 hex digits), or undefined. */
+function ami(key: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return matching(key, value, /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, 'an AMI ID: ami- and 8 or 17 lowercase hex digits, like ami-0123456789abcdef0');
+}
+
+/** First address and size of an IPv4 CIDR already validated by `parseCidr`. */
+function cidrRange(cidr: string): [number, number] {
+  const [address, prefix] = cidr.split('/');
+  return [address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0), 2 ** (32 - Number(prefix))];
+}
+
+function cidrsOverlap(a: string, b: string): boolean {
+  const [startA, sizeA] = cidrRange(a);
+  const [startB, sizeB] = cidrRange(b);
+  return startA < startB + sizeB && startB < startA + sizeA;
+}
+
+/** A /16 next to `vpcCidr`'s, for the refusal's example. */
+function suggestSecondaryCidr(vpcCidr: string): string {
+  const [first, second] = vpcCidr.split('.').map(Number);
+  return `${first}.${(second + 1) % 256}.0.0/16`;
 }
 
 /** An IPv4 CIDR from /16 to /20: room for the fixed subnet plan of every tier in 2 AZs. */

@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -14,9 +15,14 @@ export interface AlarmTopicProps {
   readonly email?: string;
 }
 
+/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as. */
+export const AUTO_SCALING_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAutoScaling';
+
 /**
- * The SNS topic every alarm notifies. Encrypted with a customer-managed key, because CloudWatch
- * cannot publish to a topic encrypted with the AWS-managed SNS key; refuses non-TLS publishers.
+ * The SNS topic every alarm and Auto Scaling group notifies. Encrypted with a customer-managed
+ * key, because CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; the
+ * key admits CloudWatch and, through SNS only, the Auto Scaling service-linked role. Refuses
+ * non-TLS publishers.
  */
 export class AlarmTopic extends Construct {
   public readonly topic: sns.Topic;
@@ -33,6 +39,24 @@ export class AlarmTopic extends Construct {
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
+    }));
+    // An Auto Scaling group publishes its notifications (and, when created, a test notification it
+    // must deliver) as the service-linked role, so SNS asks KMS for a data key on that role's
+    // behalf. Naming the role as the principal would make key creation fail
+    // (MalformedPolicyDocumentException) in an account whose first group, and so the role, comes
+    // after this key; matching its ARN in a condition does not need it to exist. Native group
+    // notifications are kept rather than an EventBridge rule per group, so the key needs no
+    // further service and the groups no further resources.
+    const stack = Stack.of(this);
+    this.key.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'AllowAutoScalingNotifications',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'aws:PrincipalArn': `arn:${stack.partition}:iam::${stack.account}:role/aws-service-role/autoscaling.amazonaws.com/${AUTO_SCALING_SERVICE_LINKED_ROLE}*` },
+        StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `sns.${stack.region}.amazonaws.com` },
+      },
     }));
     this.topic = new sns.Topic(this, 'Resource', {
       masterKey: this.key,

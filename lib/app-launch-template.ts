@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnDynamicReference, CfnDynamicReferenceService, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -6,11 +6,40 @@ import { Construct } from 'constructs';
 import { AppInstanceRole } from './app-instance-role';
 import { AppInstanceOptions, BootOptions, bootUserData } from './boot/user-data';
 
+/** AWS's public SSM parameter holding the latest Amazon Linux 2023 AMI for Graviton (arm64). */
+export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+
+/**
+ * The latest Amazon Linux 2023 arm64 image, read through a CloudFormation dynamic reference
+ * (`{{resolve:ssm:...}}`). CloudFormation resolves it when the resource that holds it is created
+ * or its properties change, and does not re-read it on later deploys: a new Amazon Linux release
+ * moves no instance until the code changes. (`MachineImage.latestAmazonLinux2023()` and
+ * `MachineImage.fromSsmParameter()` write a template parameter of type
+ * `AWS::SSM::Parameter::Value<AWS::EC2::Image::Id>` instead, which every deploy re-resolves, so a
+ * release replaces the box and rolls every group on an unrelated deploy.)
+ */
+export function amazonLinux2023Arm64(): ec2.IMachineImage {
+  return {
+    getImage: () => ({
+      imageId: new CfnDynamicReference(CfnDynamicReferenceService.SSM, AL2023_ARM64_PARAMETER).toString(),
+      osType: ec2.OperatingSystemType.LINUX,
+      userData: ec2.UserData.forLinux(),
+    }),
+  };
+}
+
 export interface AppLaunchTemplateProps extends AppInstanceOptions {
   /** Security group of the instances. */
   readonly securityGroup: ec2.ISecurityGroup;
   /** What the boot script connects the app to, and how it checks it started. */
   readonly boot: Pick<BootOptions, 'database' | 'cache' | 'queueUrl' | 'healthCheck'>;
+  /**
+   * Image of the instances, for Graviton (arm64). Pin one (`ec2.MachineImage.genericLinux`) to
+   * move the fleet only by a deliberate change.
+   * @default - the latest Amazon Linux 2023 arm64 image when the launch template is created or
+   * changed; a new release alone moves nothing (see `amazonLinux2023Arm64`)
+   */
+  readonly machineImage?: ec2.IMachineImage;
 }
 
 export interface AppLaunchTemplate {
@@ -24,7 +53,7 @@ export interface AppLaunchTemplate {
 /**
  * The launch template of an Auto Scaling group of app instances, with its role and log groups,
  * created in `scope` under fixed IDs (AppLogGroup, SystemLogGroup, InstanceRole, AppPackage,
- * LaunchTemplate): Amazon Linux 2023 on Graviton, IMDSv2, encrypted gp3 root volume, detailed
+ * LaunchTemplate): Amazon Linux 2023 on Graviton (or the given image), IMDSv2, encrypted gp3 root volume, detailed
  * monitoring, the boot script as user data.
  */
 export function appLaunchTemplate(scope: Construct, props: AppLaunchTemplateProps): AppLaunchTemplate {
@@ -45,7 +74,7 @@ export function appLaunchTemplate(scope: Construct, props: AppLaunchTemplateProp
   const launchTemplate = new ec2.LaunchTemplate(scope, 'LaunchTemplate', {
     role,
     instanceType: props.instanceType,
-    machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+    machineImage: props.machineImage ?? amazonLinux2023Arm64(),
     securityGroup: props.securityGroup,
     userData,
     requireImdsv2: true,

@@ -6,15 +6,20 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
-
-/** The engine version of every cluster; a global database's secondary must run the same. */
-export const AURORA_POSTGRES_VERSION = rds.AuroraPostgresEngineVersion.VER_16_6;
+import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
 
 export interface AuroraDatabaseProps {
   /** VPC of the cluster. */
   readonly vpc: ec2.IVpc;
   /** Subnets of the cluster: isolated ones, in at least 2 AZs. */
   readonly subnets: ec2.SubnetSelection;
+  /**
+   * The pinned engine version. Instances do not upgrade themselves (automatic minor version
+   * upgrades are off): the version moves only when this prop does, and a global database's
+   * secondary clusters must run the same one.
+   * @default - `AURORA_POSTGRES_VERSION` of core/versions.ts, the version both engines pin
+   */
+  readonly engineVersion?: rds.AuroraPostgresEngineVersion;
   /**
    * Database created with the cluster, named in the secret as `dbname`. Fixed at creation:
    * changing it replaces the cluster.
@@ -73,7 +78,8 @@ export interface AuroraDatabaseProps {
  * Aurora PostgreSQL Serverless v2: storage encrypted, TLS required by the cluster parameter group,
  * credentials in a generated Secrets Manager secret (not an RDS-managed one, which a global
  * database cannot use), IAM authentication, automated backups, deletion protection and a final
- * snapshot. Reachable only through `connections`.
+ * snapshot, a pinned engine version (no automatic minor upgrades). Reachable only through
+ * `connections`.
  */
 export class AuroraDatabase extends Construct {
   public readonly cluster: rds.DatabaseCluster;
@@ -86,7 +92,8 @@ export class AuroraDatabase extends Construct {
     if (!Number.isInteger(readers) || readers < 0 || readers > 15) {
       throw new Error(`AuroraDatabase readers must be an integer from 0 to 15, got ${readers}`);
     }
-    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version: AURORA_POSTGRES_VERSION });
+    const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.of(AURORA_POSTGRES_VERSION, majorVersion());
+    const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
       engine,
       description: 'Requires TLS for every connection',
@@ -102,11 +109,12 @@ export class AuroraDatabase extends Construct {
       parameterGroup,
       credentials: rds.Credentials.fromGeneratedSecret('app_admin'),
       defaultDatabaseName: props.databaseName ?? 'app',
-      writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: azs[0], autoMinorVersionUpgrade: true }),
+      // Pinned: an upgrade is a change of engineVersion, not a maintenance window's decision.
+      writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: azs[0], autoMinorVersionUpgrade: false }),
       readers: Array.from({ length: readers }, (_, i) => rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
         availabilityZone: azs[(i + 1) % azs.length],
         scaleWithWriter: true,
-        autoMinorVersionUpgrade: true,
+        autoMinorVersionUpgrade: false,
       })),
       serverlessV2MinCapacity: props.minCapacity ?? 0.5,
       serverlessV2MaxCapacity: props.maxCapacity ?? 4,

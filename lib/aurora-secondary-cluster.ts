@@ -19,7 +19,11 @@ export interface AuroraSecondaryClusterProps {
    * Identifier of this cluster; it names the log group too, so it is fixed.
    */
   readonly clusterIdentifier: string;
-  /** The primary's engine version: a global database runs one version everywhere. */
+  /**
+   * The primary's engine version: a global database runs one version everywhere. Pinned
+   * (automatic minor version upgrades are off): upgrade the secondary clusters first, then the
+   * primary.
+   */
   readonly engineVersion: rds.AuroraPostgresEngineVersion;
   /** The primary's port. */
   readonly port: number;
@@ -31,6 +35,13 @@ export interface AuroraSecondaryClusterProps {
   /** Serverless v2 capacity in ACUs; a global database cannot pause, so at least 0.5. */
   readonly minCapacity: number;
   readonly maxCapacity: number;
+  /**
+   * Global write forwarding: clients of this cluster write through its own endpoints and Aurora
+   * forwards their DML to the primary (DDL is refused: run schema migrations in the primary
+   * region). Needs an engine version that supports it (Aurora PostgreSQL 16: every minor).
+   * @default true
+   */
+  readonly writeForwarding?: boolean;
   /**
    * Topic notified by the replication-lag and CPU alarms.
    * @default - no alarms
@@ -47,8 +58,9 @@ export interface AuroraSecondaryClusterProps {
  * The secondary cluster of an Aurora PostgreSQL global database, in another region: Serverless v2
  * instances in isolated subnets, storage encrypted with a key of this region (with rotation), TLS
  * required, IAM authentication, backups, deletion protection and a final snapshot. Clients read
- * from its endpoints and write through the global database's writer endpoint. It has no credentials of its own: they are the primary's (replicate its
- * secret). Written in L1: CDK's DatabaseCluster always creates a master user, which a secondary
+ * and write through its own endpoints (global write forwarding sends their DML to the primary),
+ * so nothing in this region depends on a cross-region connection of its own. It has no
+ * credentials of its own: they are the primary's (replicate its secret). Written in L1: CDK's DatabaseCluster always creates a master user, which a secondary
  * cluster must not have.
  */
 export class AuroraSecondaryCluster extends Construct {
@@ -102,6 +114,7 @@ export class AuroraSecondaryCluster extends Construct {
       kmsKeyId: key.keyArn,
       enableIamDatabaseAuthentication: true,
       serverlessV2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
+      enableGlobalWriteForwarding: props.writeForwarding ?? true,
       backupRetentionPeriod: 7,
       preferredBackupWindow: '03:30-04:30',
       preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
@@ -119,14 +132,17 @@ export class AuroraSecondaryCluster extends Construct {
         dbInstanceClass: 'db.serverless',
         engine: 'aurora-postgresql',
         availabilityZone: azs[i % azs.length],
-        autoMinorVersionUpgrade: true,
+        autoMinorVersionUpgrade: false,
         publiclyAccessible: false,
       });
     }
     if (props.alarmTopic) this.addAlarms(props.alarmTopic);
   }
 
-  /** Hostname of the cluster endpoint: the readers now, the writer after a failover or switchover. */
+  /**
+   * Hostname of the cluster endpoint: it takes writes (forwarded to the primary while this
+   * cluster is a secondary; its own after a failover or switchover) and reads.
+   */
   public get endpoint(): string {
     return this.cluster.attrEndpointAddress;
   }

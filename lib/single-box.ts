@@ -8,6 +8,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
 import { AppInstanceRole } from './app-instance-role';
+import { amazonLinux2023Arm64 } from './app-launch-template';
 import { AppInstanceOptions, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
 
 export interface SingleBoxProps extends AppInstanceOptions {
@@ -26,11 +27,18 @@ export interface SingleBoxProps extends AppInstanceOptions {
    * @default - the local database on `dataVolume`
    */
   readonly database?: DatabaseConnection;
+  /**
+   * Image of the box, for Graviton (arm64). Pin one (`ec2.MachineImage.genericLinux`) so that an
+   * image update is a deliberate change; a new image replaces the box.
+   * @default - the latest Amazon Linux 2023 arm64 image when the instance is created or replaced;
+   * a new release alone does not replace it (see `amazonLinux2023Arm64`)
+   */
+  readonly machineImage?: ec2.IMachineImage;
 }
 
 /**
  * One instance that serves the app behind an Elastic IP: Amazon Linux 2023 on
- * Graviton (AMI from the public SSM parameter), IMDSv2 only, encrypted root volume, Session
+ * Graviton (the public SSM parameter's AMI when created, or the given image), IMDSv2 only, encrypted root volume, Session
  * Manager instead of SSH, CloudWatch agent for memory and disk, auto-recovery on a failed system
  * status check, and alarms for CPU, memory, disk and status checks.
  *
@@ -64,17 +72,21 @@ export class SingleBox extends Construct {
       systemLogGroup: this.systemLogGroup,
       dataVolume: props.dataVolume,
       database: props.database,
+      cloudFormationSignal: { stackName: Stack.of(this).stackName },
     });
 
     this.instance = new ec2.Instance(this, 'Resource', {
       vpc: props.vpc,
       vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC, availabilityZones: [props.vpc.availabilityZones[0]] },
       instanceType: props.instanceType,
-      machineImage: ec2.MachineImage.latestAmazonLinux2023({ cpuType: ec2.AmazonLinuxCpuType.ARM_64 }),
+      machineImage: props.machineImage ?? amazonLinux2023Arm64(),
       securityGroup: props.securityGroup,
       role,
       userData,
       userDataCausesReplacement: true,
+      // The boot script signals: a box whose app never starts fails the deploy (and rolls back)
+      // instead of reporting success.
+      resourceSignalTimeout: Duration.minutes(30),
       requireImdsv2: true,
       detailedMonitoring: true,
       blockDevices: [{
@@ -82,6 +94,12 @@ export class SingleBox extends Construct {
         volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
       }],
     });
+    // The boot script names its resource in the signal by the aws:cloudformation:logical-id tag.
+    const describeTags = new iam.Policy(this, 'DescribeTagsPolicy', {
+      statements: [new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] })],
+    });
+    role.attachInlinePolicy(describeTags);
+    Validations.of(describeTags).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeTags supports no resource-level permissions; the box reads only its own logical-ID tag for its CloudFormation signal' });
     if (props.dataVolume) this.allowAttach(props.dataVolume);
     if (props.database) props.database.secret.grantRead(role);
 

@@ -13,6 +13,12 @@ import { notifyingAlarm } from './alarm-topic';
 import { appLaunchTemplate } from './app-launch-template';
 import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
 
+/**
+ * Path of the app's liveness check: answers 200 while the process serves, whatever its database
+ * and cache do. The load balancer and the Auto Scaling group act on it.
+ */
+export const LIVENESS_PATH = '/health/live';
+
 /** How the load balancer admits only CloudFront (stage 4 on). */
 export interface CloudFrontOnly {
   /** ID of the CloudFront origin-facing managed prefix list of the region (see CloudFrontPrefixList). */
@@ -65,10 +71,18 @@ export interface WebTierProps extends AppInstanceOptions {
    */
   readonly minCapacity?: number;
   /**
-   * Upper bound of scaling out.
+   * Upper bound of scaling out; above `minCapacity`, since a rolling update keeps `minCapacity`
+   * in service while it adds the replacement.
    * @default 6
    */
   readonly maxCapacity?: number;
+  /**
+   * Image of the instances, for Graviton (arm64). Pin one (`ec2.MachineImage.genericLinux`) so
+   * that an image update (a rolling replacement) is a deliberate change.
+   * @default - the latest Amazon Linux 2023 arm64 image when the launch template is created or
+   * changed; a new release alone rolls nothing (see `amazonLinux2023Arm64`)
+   */
+  readonly machineImage?: ec2.IMachineImage;
   /**
    * Requests per target per minute that scaling out keeps under.
    * @default 1000
@@ -80,9 +94,16 @@ export interface WebTierProps extends AppInstanceOptions {
  * An Application Load Balancer in front of an Auto Scaling group of app instances in private
  * subnets across AZs: HTTPS (HTTP redirected) when given a certificate, invalid headers dropped,
  * access logs, deletion protection; a launch template with IMDSv2 and encrypted volumes; ELB
- * health checks on `/health`; target tracking on CPU and on requests per target; rolling
- * replacement that waits for each new instance to report healthy. Alarms on the 5xx rate,
- * p99 latency and unhealthy hosts.
+ * health checks on the liveness path `/health/live` (not `/health`, whose database and cache
+ * checks would make a dependency failover replace the whole fleet); target tracking on CPU and
+ * on requests per target; rolling replacement that waits for each new instance to report
+ * healthy. Alarms on the 5xx rate, p99 latency and targets failing liveness.
+ *
+ * Port 80 is always the listener `HttpListener` (forward, redirect to 443 with a certificate, or
+ * 403 without CloudFront's header), and 443 always `HttpsListener`: adding or removing the
+ * certificate changes a listener's action, never the ID of the listener on a port (a load
+ * balancer takes one listener per port, and CloudFormation creates a new one before it deletes
+ * the old).
  */
 export class WebTier extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -96,8 +117,13 @@ export class WebTier extends Construct {
     super(scope, id);
     const minCapacity = props.minCapacity ?? 2;
     const maxCapacity = props.maxCapacity ?? 6;
-    if (minCapacity < 2 || maxCapacity < minCapacity) {
-      throw new Error(`WebTier needs 2 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
+    if (minCapacity < 2) {
+      throw new Error(`WebTier needs minCapacity >= 2 (one instance per AZ), got ${minCapacity}`);
+    }
+    // CloudFormation refuses a rolling update whose MinInstancesInService is not below MaxSize:
+    // the update keeps minCapacity in service and needs room for one replacement.
+    if (maxCapacity <= minCapacity) {
+      throw new Error(`WebTier needs maxCapacity > minCapacity (a rolling update keeps minCapacity in service and adds one replacement), got minCapacity ${minCapacity} and maxCapacity ${maxCapacity}: raise maxCapacity to at least ${minCapacity + 1}`);
     }
     const { launchTemplate, role, userData, appLogGroup, systemLogGroup } = appLaunchTemplate(this, {
       ...props,
@@ -151,7 +177,7 @@ export class WebTier extends Construct {
       targets: [this.autoScalingGroup],
       deregistrationDelay: Duration.seconds(30),
       healthCheck: {
-        path: '/health',
+        path: LIVENESS_PATH,
         interval: Duration.seconds(15),
         timeout: Duration.seconds(5),
         healthyThresholdCount: 2,
@@ -168,30 +194,43 @@ export class WebTier extends Construct {
     this.addAlarms(props.alarmTopic);
   }
 
+  /**
+   * One listener per port, each under one ID whatever the settings (see the class comment):
+   * `HttpListener` on 80 and `HttpsListener` on 443. Behind CloudFront only the port CloudFront
+   * uses exists (443 with a certificate, else 80), reachable from CloudFront's addresses only
+   * (the prefix list counts as 55 rules, so a group can reference it once).
+   */
   private addListeners(props: WebTierProps) {
     const only = props.cloudFrontOnly;
-    const listener = props.certificate
-      ? this.loadBalancer.addListener('HttpsListener', {
+    const certificate = props.certificate;
+    let listener: elbv2.ApplicationListener;
+    if (certificate) {
+      listener = this.loadBalancer.addListener('HttpsListener', {
         port: 443,
         protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [props.certificate],
+        certificates: [certificate],
         sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
         open: !only,
         ...this.defaultAction(only),
-      })
-      : this.loadBalancer.addListener('HttpListener', {
+      });
+      // Viewers reach the load balancer directly: send plain HTTP to HTTPS.
+      if (!only) {
+        this.loadBalancer.addListener('HttpListener', {
+          port: 80,
+          protocol: elbv2.ApplicationProtocol.HTTP,
+          open: true,
+          defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
+        });
+      }
+    } else {
+      listener = this.loadBalancer.addListener('HttpListener', {
         port: 80,
         protocol: elbv2.ApplicationProtocol.HTTP,
         open: !only,
         ...this.defaultAction(only),
       });
-    if (!only) {
-      // Viewers reach the load balancer directly: send plain HTTP to HTTPS.
-      if (props.certificate) this.loadBalancer.addRedirect({ sourcePort: 80, targetPort: 443 });
-      return;
     }
-    // Behind CloudFront there is one listener, reachable from CloudFront's addresses only (the
-    // prefix list counts as 55 rules, so a group can reference it once).
+    if (!only) return;
     props.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.prefixList(only.prefixListId), ec2.Port.tcp(listener.port),
       'CloudFront origin-facing addresses');
     listener.addAction('FromCloudFront', {
@@ -239,7 +278,9 @@ export class WebTier extends Construct {
     add('ErrorRateAlarm', this.metricErrorRate(period), 5, 5, 'More than 5 % of requests failed with 5xx for 5 minutes');
     add('LatencyAlarm', lb.targetResponseTime({ period, statistic: 'p99' }), 2, 5,
       'p99 target response time above 2 s for 5 minutes: scale out, or look at the database');
+    // Readiness (`/health`: database and cache) is not a target health check, so a dependency
+    // failover shows as 5xx and latency above, not as unhealthy hosts.
     add('UnhealthyHostsAlarm', this.targetGroup.metrics.unhealthyHostCount({ period, statistic: 'Maximum' }), 1, 5,
-      'At least one target failed its /health check for 5 minutes');
+      `At least one target failed its liveness check (${LIVENESS_PATH}) for 5 minutes: the app process is not answering, and the group replaces the instance`);
   }
 }

@@ -38,6 +38,13 @@ export interface WorkerGroupProps extends AppInstanceOptions {
    * @default 100
    */
   readonly backlogPerInstance?: number;
+  /**
+   * Image of the workers, for Graviton (arm64). Pin one (`ec2.MachineImage.genericLinux`) so that
+   * an image update (a rolling replacement) is a deliberate change.
+   * @default - the latest Amazon Linux 2023 arm64 image when the launch template is created or
+   * changed; a new release alone rolls nothing (see `amazonLinux2023Arm64`)
+   */
+  readonly machineImage?: ec2.IMachineImage;
 }
 
 /**

@@ -21,12 +21,13 @@ import {
   APP_PORT, AZ_COUNT, clusterName, DATABASE_PORT, EDGE_REGION, globalClusterName, originVerifySecretName, otherRegions, servingAlarmName,
   stackName, StackRole, SUBNET_TIERS, WRITE_PATHS,
 } from '../core/naming';
-import { moveUpAlarmName } from '../core/stages';
+import { moveUpAlarmName, STAGES } from '../core/stages';
+import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
 import { Construct } from 'constructs';
 import { AccessLogBucket } from '../lib/access-log-bucket';
 import { AlarmTopic } from '../lib/alarm-topic';
 import { AssetsBucket } from '../lib/assets-bucket';
-import { AURORA_POSTGRES_VERSION, AuroraDatabase } from '../lib/aurora-database';
+import { AuroraDatabase } from '../lib/aurora-database';
 import { AuroraSecondaryCluster } from '../lib/aurora-secondary-cluster';
 import { DatabaseConnection } from '../lib/boot/user-data';
 import { DataVolume } from '../lib/data-volume';
@@ -100,7 +101,8 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
 
   const logRetention = config.logRetentionDays as logs.RetentionDays;
   const net = new Network(network, 'Network', {
-    cidr: config.vpcCidr,
+    // Regions do not share an address range, so they can be joined later.
+    cidr: secondary ? config.secondaryVpcCidr : config.vpcCidr,
     maxAzs: AZ_COUNT,
     tiers: [...SUBNET_TIERS],
     natGateways: options.natGateways,
@@ -149,10 +151,22 @@ export interface DatabaseOptions {
   readonly readers: number;
 }
 
+/** The pinned Aurora PostgreSQL version of every cluster (core/versions.ts). */
+function auroraEngineVersion(): rds.AuroraPostgresEngineVersion {
+  return rds.AuroraPostgresEngineVersion.of(AURORA_POSTGRES_VERSION, majorVersion());
+}
+
+/** The pinned image of the region's app instances (`imageId`, `secondaryImageId`), if any. */
+function machineImage(f: Foundation): ec2.IMachineImage | undefined {
+  const id = f.region === f.config.region ? f.config.imageId : f.config.secondaryImageId;
+  return id ? ec2.MachineImage.genericLinux({ [f.region]: id }) : undefined;
+}
+
 /** The Aurora cluster created at stage 2; every later stage keeps it, stage 5 makes it global. */
 export function auroraDatabase(f: Foundation, options: DatabaseOptions): AuroraDatabase {
   const db = new AuroraDatabase(f.data, 'Database', {
     vpc: f.vpc,
+    engineVersion: auroraEngineVersion(),
     subnets: { subnetGroupName: 'Data' },
     port: DATABASE_PORT,
     readers: options.readers,
@@ -168,6 +182,11 @@ export function auroraDatabase(f: Foundation, options: DatabaseOptions): AuroraD
 export interface SingleBoxOptions {
   readonly dataVolume?: DataVolume;
   readonly database?: DatabaseConnection;
+  /**
+   * The label in the box's user data: a change replaces the box.
+   * @default - the foundation's stage label
+   */
+  readonly stageLabel?: string;
 }
 
 /** The box of stages 1 and 2. */
@@ -177,13 +196,31 @@ export function singleBox(f: Foundation, options: SingleBoxOptions): SingleBox {
     app: referenceApp(),
     port: APP_PORT,
     instanceType: new ec2.InstanceType(f.config.instanceType),
+    machineImage: machineImage(f),
     securityGroup: f.appSecurityGroup,
     dataVolume: options.dataVolume?.volume,
     database: options.database,
     alarmTopic: f.alarmTopic.topic,
-    stageLabel: f.stageLabel,
+    stageLabel: options.stageLabel ?? f.stageLabel,
     logRetention: f.logRetention,
   });
+}
+
+/** How the stage-2 box connects to the database; stage 3 keeps it unchanged while DNS moves (`keepBox`). */
+export function boxDatabase(db: AuroraDatabase): DatabaseConnection {
+  return { secret: db.cluster.secret! };
+}
+
+/**
+ * Stage 3's first deploy with `keepBox` (docs/migrations/2-to-3.md): the stage-2 box exactly as
+ * stage 2 built it (same IDs and properties, its stage label included, so nothing replaces it),
+ * its Elastic IP and its internet rules, serving while DNS moves to the load balancer. The
+ * second deploy, without `keepBox`, removes them.
+ */
+export function keptStage2Box(f: Foundation, volume: DataVolume, db: AuroraDatabase): SingleBox {
+  openToInternet(f);
+  const stage2 = STAGES[1];
+  return singleBox(f, { dataVolume: volume, database: boxDatabase(db), stageLabel: `${stage2.number} ${stage2.name}` });
 }
 
 /** What the app tier needs of a region's database: how to connect, and whom to admit. */
@@ -192,9 +229,13 @@ export interface DatabaseAccess {
   readonly connections: ec2.Connections;
 }
 
-/** The access to the primary region's cluster; at stage 5, writes through the global database `globalCluster`. */
-export function databaseAccess(db: AuroraDatabase, globalCluster?: string): DatabaseAccess {
-  return { connection: { secret: db.cluster.secret!, readerHost: db.readerHost, globalCluster }, connections: db.connections };
+/**
+ * The access to the primary region's cluster: the secret's host (the cluster's own writer
+ * endpoint), its reader endpoint, and schema migrations at boot. At stage 5 too: the primary
+ * region never connects to another region.
+ */
+export function databaseAccess(db: AuroraDatabase): DatabaseAccess {
+  return { connection: { secret: db.cluster.secret!, readerHost: db.readerHost }, connections: db.connections };
 }
 
 export interface WebTierOptions {
@@ -233,6 +274,7 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
     port: APP_PORT,
     app: referenceApp(),
     instanceType: new ec2.InstanceType(f.config.instanceType),
+    machineImage: machineImage(f),
     database: options.database.connection,
     cache: options.cache && { endpoint: options.cache.primaryEndpoint, authToken: options.cache.authToken },
     queue: options.queue?.queue,
@@ -313,6 +355,7 @@ export function workerGroup(f: Foundation, options: WorkerOptions): WorkerGroup 
     app: referenceApp(),
     port: APP_PORT,
     instanceType: new ec2.InstanceType(f.config.instanceType),
+    machineImage: machineImage(f),
     alarmTopic: f.alarmTopic.topic,
     stageLabel: f.stageLabel,
     logRetention: f.logRetention,
@@ -363,9 +406,11 @@ export function globalDatabase(f: Foundation, db: AuroraDatabase, secondaryRegio
 }
 
 /**
- * The second region's cluster of the global database; the app there reads from it and writes
- * through the global writer endpoint, with the primary's replicated secret. Its data stack
- * deploys after the primary's, which creates the global database.
+ * The second region's cluster of the global database, with global write forwarding. The app there
+ * reads and writes through this cluster's own endpoint (Aurora forwards the DML to the primary;
+ * no connection of the region's own crosses regions), with the primary's replicated secret, and
+ * runs no schema migrations (forwarding refuses DDL; the primary region runs them). Its data
+ * stack deploys after the primary's, which creates the global database.
  */
 export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primaryFoundation: Foundation): DatabaseAccess {
   f.data.addStackDependency(primaryFoundation.data);
@@ -374,7 +419,8 @@ export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primar
     subnets: { subnetGroupName: 'Data' },
     globalClusterIdentifier: globalClusterName(f.config.appName),
     clusterIdentifier: clusterName(f.config.appName, f.region),
-    engineVersion: AURORA_POSTGRES_VERSION,
+    engineVersion: auroraEngineVersion(),
+    writeForwarding: true,
     port: DATABASE_PORT,
     minCapacity: f.config.dbMinCapacity,
     maxCapacity: f.config.dbMaxCapacity,
@@ -386,13 +432,18 @@ export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primar
   const arn = cdk.Fn.split(':', primary.cluster.secret!.secretArn, 7);
   const replicaArn = cdk.Fn.join(':', [arn[0], arn[1], arn[2], f.region, arn[4], arn[5], arn[6]]);
   return {
-    connection: {
-      secret: secretsmanager.Secret.fromSecretCompleteArn(f.app, 'DatabaseSecret', replicaArn),
-      globalCluster: globalClusterName(f.config.appName),
-      readerHost: db.readerEndpoint,
-    },
+    connection: secondaryConnection(secretsmanager.Secret.fromSecretCompleteArn(f.app, 'DatabaseSecret', replicaArn), db),
     connections: db.connections,
   };
+}
+
+/**
+ * What the second region's instances are told: the replicated secret for the credentials; this
+ * cluster's reader endpoint, which takes reads and (write forwarding) DML, in place of the
+ * secret's host (the primary's writer); no migrations.
+ */
+function secondaryConnection(secret: secretsmanager.ISecret, db: AuroraSecondaryCluster): DatabaseConnection {
+  return { secret, host: db.readerEndpoint, readerHost: db.readerEndpoint, migrate: false, writeForwarding: true };
 }
 
 /**

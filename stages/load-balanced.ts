@@ -1,12 +1,16 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { auroraDatabase, dashboard, databaseAccess, dataVolume, foundation, Foundation, keepPublishedOutput, moveUpAlarms, webTier } from './components';
+import {
+  auroraDatabase, dashboard, databaseAccess, dataVolume, foundation, Foundation, keepPublishedOutput, keptStage2Box, moveUpAlarms, webTier,
+} from './components';
 
 /**
  * Stage 3: an Application Load Balancer and an Auto Scaling group over both AZs replace the box;
  * NAT gateways give the private app subnets egress; Aurora gains a reader in the second AZ.
  * The stage-1 volume is detached, kept (daily snapshots continue) and retired by stage 4, so no
  * stack deletes a volume the previous stage's box may still hold.
+ * With `keepBox` (first deploy of docs/migrations/2-to-3.md) the stage-2 box keeps serving,
+ * unchanged, beside the load balancer until DNS has moved; the next deploy retires it.
  */
 export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
   const f = foundation(app, config, { natGateways: config.natGateways });
@@ -14,6 +18,7 @@ export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
   keepPublishedOutput(f.data, volume.volume.volumeId);
   const db = auroraDatabase(f, { readers: 1 });
   const web = webTier(f, { database: databaseAccess(db) });
+  const box = config.keepBox ? keptStage2Box(f, volume, db) : undefined;
   const hours = { period: Duration.hours(1) };
   const moveUp = moveUpAlarms(f, {
     'db-cpu': { metric: db.cluster.metricCPUUtilization({ statistic: 'Average', ...hours }), threshold: 60, periods: 3 },
@@ -24,6 +29,6 @@ export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
     },
     'db-capacity': { metric: db.cluster.metricACUUtilization({ statistic: 'Average', ...hours }), threshold: 75, periods: 3 },
   });
-  dashboard(f, [...web.alarms, ...db.alarms, ...moveUp]);
+  dashboard(f, [...web.alarms, ...db.alarms, ...box?.alarms ?? [], ...moveUp]);
   return f;
 }

@@ -1,6 +1,5 @@
 import { App } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { globalClusterName } from '../core/naming';
 import {
   appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, globalDatabase, jobQueue, keepPublishedOutput,
   originVerifyValue, secondaryDatabase, servingAlarm, staticAssets, valkeyCache,
@@ -8,8 +7,10 @@ import {
 
 /**
  * Stage 5: the stage-4 footprint in a second region as well. The stage-2 cluster becomes the
- * primary of an Aurora global database whose secondary cluster serves the second region's reads;
- * both regions write through the global writer endpoint, which follows switchovers and failovers; CloudFront reads fail over per request to the second region's load balancer
+ * primary of an Aurora global database whose secondary cluster serves the second region's reads
+ * and forwards its writes (global write forwarding), so no instance connects across regions and
+ * schema migrations run in the primary region only; the second region has its own address range
+ * (`secondaryVpcCidr`). CloudFront reads fail over per request to the second region's load balancer
  * (origin group), writes follow Route 53's failover name when a hosted zone is given. Each
  * region keeps its own cache, queue and workers; static assets stay in the primary's bucket
  * (cached at the edge). Runbooks: docs/migrations/4-to-5.md, docs/runbooks/.
@@ -23,8 +24,8 @@ export function multiRegionStage(app: App, config: GrowthConfig): Foundation {
   keepPublishedOutput(f.data, cache.replicationGroup.ref);
   const queue = jobQueue(f);
   const headerValue = originVerifyValue(f, [config.secondaryRegion]);
-  // Both regions write (and migrate) through the global writer endpoint, which follows the writer.
-  const database = databaseAccess(db, globalClusterName(config.appName));
+  // Each region reads and writes through its own cluster; only this one migrates.
+  const database = databaseAccess(db);
   const web = appTierBehindCloudFront(f, { database, cache, queue, headerValue });
   const assets = staticAssets(f);
   dashboard(f, [...web.alarms, ...db.alarms, ...cache.alarms, ...queue.alarms, servingAlarm(f, web)]);

@@ -1,6 +1,6 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { auroraDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './components';
+import { auroraDatabase, boxDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './components';
 
 /**
  * Stage 2: PostgreSQL moves to Aurora in the isolated data subnets; the box runs only the app.
@@ -12,7 +12,7 @@ export function splitDbStage(app: App, config: GrowthConfig): Foundation {
   openToInternet(f);
   const volume = dataVolume(f);
   const db = auroraDatabase(f, { readers: 0 });
-  const box = singleBox(f, { dataVolume: volume, database: { secret: db.cluster.secret! } });
+  const box = singleBox(f, { dataVolume: volume, database: boxDatabase(db) });
   const moveUp = moveUpAlarms(f, {
     'cpu': sustainedInstanceCpu(box),
     'db-connections': {

@@ -1,6 +1,7 @@
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
@@ -13,9 +14,11 @@ export interface TfAlarmTopicProps {
 }
 
 /**
- * The topic every alarm notifies, as the CDK `AlarmTopic`: encrypted with a key of its own
- * (rotation on) that CloudWatch may use, publishing refused without TLS, an optional e-mail
- * subscription.
+ * The topic every alarm and Auto Scaling group notifies, as the CDK `AlarmTopic`: encrypted with
+ * a key of its own (rotation on) that CloudWatch and, through SNS only, the Auto Scaling
+ * service-linked role may use (matched by ARN in a condition: the role may not exist yet, and a
+ * key policy naming a missing principal is refused), publishing refused without TLS, an optional
+ * e-mail subscription.
  */
 export class TfAlarmTopic extends Construct {
   public readonly topic: SnsTopic;
@@ -24,6 +27,7 @@ export class TfAlarmTopic extends Construct {
     super(scope, id);
     const account = new DataAwsCallerIdentity(this, 'Account');
     const partition = new DataAwsPartition(this, 'Partition');
+    const region = new DataAwsRegion(this, 'Region');
     const key = new KmsKey(this, 'Key', {
       description: 'Encrypts the alarm topic',
       enableKeyRotation: true,
@@ -40,6 +44,21 @@ export class TfAlarmTopic extends Construct {
             actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
             resources: ['*'],
             principals: [{ type: 'Service', identifiers: ['cloudwatch.amazonaws.com'] }],
+          },
+          {
+            sid: 'AllowAutoScalingNotifications',
+            actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            resources: ['*'],
+            principals: [{ type: 'AWS', identifiers: ['*'] }],
+            condition: [
+              {
+                test: 'ArnLike',
+                variable: 'aws:PrincipalArn',
+                values: [`arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`],
+              },
+              { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account.accountId] },
+              { test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${region.region}.amazonaws.com`] },
+            ],
           },
         ],
       }).json,

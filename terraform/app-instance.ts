@@ -1,5 +1,6 @@
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { AutoscalingNotification } from '@cdktf/provider-aws/lib/autoscaling-notification';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument, DataAwsIamPolicyDocumentStatement } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsSsmParameter } from '@cdktf/provider-aws/lib/data-aws-ssm-parameter';
 import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
@@ -12,7 +13,7 @@ import { Construct } from 'constructs';
 import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
 import { TfAppPackage } from './app-package';
 
-/** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (the one CDK's `latestAmazonLinux2023` reads). */
+/** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (as CDK's `AL2023_ARM64_PARAMETER`). */
 export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
 
 /** What every construct running the app takes (the Terraform side of CDK's `AppInstanceOptions`). */
@@ -27,6 +28,12 @@ export interface TfAppInstanceSettings {
   /** Shown by the app and written to the boot log. */
   readonly stageLabel: string;
   readonly logRetentionDays: number;
+  /**
+   * AMI of the instances (Graviton, arm64): an update is a deliberate change of this value.
+   * @default - the public parameter's latest Amazon Linux 2023 AMI when the instance or launch
+   * template is created; later releases are ignored (`lifecycle.ignore_changes`)
+   */
+  readonly imageId?: string;
 }
 
 export interface TfAppInstanceProps {
@@ -37,10 +44,17 @@ export interface TfAppInstanceProps {
   readonly boot: Omit<BootSettings, 'packageUrl' | 'startCommand' | 'appLogGroup' | 'systemLogGroup'>;
   /** Permissions beyond the agent's, the package's and the database secret's. */
   readonly statements?: DataAwsIamPolicyDocumentStatement[];
+  /** @default - see `TfAppInstanceSettings.imageId` */
+  readonly imageId?: string;
 }
 
 export interface TfAppInstance {
   readonly amiId: string;
+  /**
+   * Whether `amiId` is the public parameter's current value, which the instance or launch
+   * template must ignore after creation (else every release would replace it on the next apply).
+   */
+  readonly amiFromParameter: boolean;
   readonly instanceProfileName: string;
   /** `#!/bin/bash`, the settings, the boot script (its shell `${...}` escaped from Terraform). */
   readonly userData: string;
@@ -50,7 +64,7 @@ export interface TfAppInstance {
 
 /**
  * What every app instance needs, created in `scope` under fixed IDs (AppLogGroup, SystemLogGroup,
- * AppPackage, InstanceRole, SessionManager, InstancePolicy, InstanceProfile, Ami): the Terraform
+ * AppPackage, InstanceRole, SessionManager, InstancePolicy, InstanceProfile, Ami without `imageId`): the Terraform
  * side of CDK's `appLaunchTemplate` and `AppInstanceRole`. Log groups survive `destroy`
  * (`skip_destroy`, as CloudFormation's Retain). The role: Session Manager, CloudWatch agent
  * metrics in CWAgent only, its own log groups, its package, the database secret.
@@ -79,9 +93,6 @@ export function tfAppInstance(scope: Construct, props: TfAppInstanceProps): TfAp
   ];
   const database = props.boot.database;
   if (database) statements.push({ actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'], resources: [database.secretArn] });
-  if (database?.globalCluster) {
-    statements.push({ actions: ['rds:DescribeGlobalClusters'], resources: [`arn:aws:rds::${new DataAwsCallerIdentity(scope, 'Account').accountId}:global-cluster:${database.globalCluster}`] });
-  }
   statements.push(...props.statements ?? []);
   new IamRolePolicy(scope, 'InstancePolicy', {
     role: role.id,
@@ -98,9 +109,9 @@ export function tfAppInstance(scope: Construct, props: TfAppInstanceProps): TfAp
   });
   // The settings hold Terraform references; the script's own `${...}` and `%{...}` are shell.
   const script = lines.pop()!.replace(/\$\{/g, () => '$${').replace(/%\{/g, () => '%%{');
-  const ami = new DataAwsSsmParameter(scope, 'Ami', { name: AL2023_ARM64_PARAMETER });
   return {
-    amiId: ami.insecureValue,
+    amiId: props.imageId ?? new DataAwsSsmParameter(scope, 'Ami', { name: AL2023_ARM64_PARAMETER }).insecureValue,
+    amiFromParameter: props.imageId === undefined,
     instanceProfileName: profile.name,
     userData: ['#!/bin/bash', ...lines, script].join('\n'),
     appLogGroup,
@@ -114,6 +125,8 @@ export function tfAppInstance(scope: Construct, props: TfAppInstanceProps): TfAp
  */
 export function tfLaunchTemplate(scope: Construct, base: TfAppInstance, props: { instanceType: string; securityGroupId: string }): LaunchTemplate {
   return new LaunchTemplate(scope, 'LaunchTemplate', {
+    // New versions keep the AMI the template was created with, as CloudFormation's dynamic reference.
+    lifecycle: base.amiFromParameter ? { ignoreChanges: ['image_id'] } : undefined,
     imageId: base.amiId,
     instanceType: props.instanceType,
     iamInstanceProfile: { name: base.instanceProfileName },
@@ -124,5 +137,17 @@ export function tfLaunchTemplate(scope: Construct, base: TfAppInstance, props: {
     monitoring: { enabled: true },
     blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
     updateDefaultVersion: true,
+  });
+}
+
+/**
+ * The group's launches and terminations (and their failures) to the alarm topic, as CDK's
+ * `ScalingEvents.ALL`; the topic's key admits the Auto Scaling service-linked role (TfAlarmTopic).
+ */
+export function tfAutoScalingNotifications(scope: Construct, group: AutoscalingGroup, topicArn: string): AutoscalingNotification {
+  return new AutoscalingNotification(scope, 'Notifications', {
+    groupNames: [group.name],
+    notifications: ['autoscaling:EC2_INSTANCE_LAUNCH', 'autoscaling:EC2_INSTANCE_LAUNCH_ERROR', 'autoscaling:EC2_INSTANCE_TERMINATE', 'autoscaling:EC2_INSTANCE_TERMINATE_ERROR'],
+    topicArn,
   });
 }

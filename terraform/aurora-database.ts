@@ -11,9 +11,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
-
-/** The engine version of every cluster (the CDK side's AURORA_POSTGRES_VERSION). */
-export const AURORA_POSTGRES_VERSION = '16.6';
+import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
 
 export interface AuroraClusterBaseProps {
   readonly vpcId: string;
@@ -46,7 +44,7 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
   }));
   const subnets = new DbSubnetGroup(scope, 'Subnets', { description: `Subnets of the ${props.description}`, subnetIds: props.subnetIds });
   const parameters = new RdsClusterParameterGroup(scope, 'ParameterGroup', {
-    family: `aurora-postgresql${AURORA_POSTGRES_VERSION.split('.')[0]}`,
+    family: `aurora-postgresql${majorVersion()}`,
     description: 'Requires TLS for every connection',
     parameter: [{ name: 'rds.force_ssl', value: '1' }, { name: 'log_min_duration_statement', value: '1000' }],
   });
@@ -55,7 +53,10 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
     retentionInDays: props.logRetentionDays,
     skipDestroy: true,
   });
-  /** The cluster settings every cluster shares: encryption, TLS, IAM auth, backups, protection, final snapshot, log export. */
+  /**
+   * The cluster settings every cluster shares: the pinned engine version (core/versions.ts),
+   * encryption, TLS, IAM auth, backups, protection, final snapshot, log export.
+   */
   const settings = {
     clusterIdentifier: props.clusterIdentifier,
     engine: 'aurora-postgresql',
@@ -126,7 +127,9 @@ export class TfAuroraDatabase extends Construct {
       databaseName: 'app',
       masterUsername: 'app_admin',
       masterPassword: password.result,
-      lifecycle: { preventDestroy: true, ignoreChanges: props.globalMember ? ['global_cluster_identifier'] : undefined },
+      // As a global member, write forwarding is set by hand (docs/migrations/4-to-5.md): it takes
+      // effect only once a switchover demotes this cluster, and cannot be set before it is a member.
+      lifecycle: { preventDestroy: true, ignoreChanges: props.globalMember ? ['global_cluster_identifier', 'enable_global_write_forwarding'] : undefined },
     });
     for (let i = 0; i <= props.readers; i++) {
       new RdsClusterInstance(this, i === 0 ? 'Writer' : `Reader${i}`, {
@@ -136,7 +139,8 @@ export class TfAuroraDatabase extends Construct {
         engineVersion: AURORA_POSTGRES_VERSION,
         availabilityZone: props.availabilityZones[i % props.availabilityZones.length],
         promotionTier: i === 0 ? 0 : 1,
-        autoMinorVersionUpgrade: true,
+        // Pinned: an upgrade is a change of AURORA_POSTGRES_VERSION (docs/runbooks/engine-upgrade.md).
+        autoMinorVersionUpgrade: false,
         publiclyAccessible: false,
       });
     }

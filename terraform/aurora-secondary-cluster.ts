@@ -3,7 +3,8 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { Construct } from 'constructs';
-import { AURORA_POSTGRES_VERSION, auroraClusterBase } from './aurora-database';
+import { AURORA_POSTGRES_VERSION } from '../core/versions';
+import { auroraClusterBase } from './aurora-database';
 
 export interface TfAuroraSecondaryClusterProps {
   readonly vpcId: string;
@@ -15,6 +16,12 @@ export interface TfAuroraSecondaryClusterProps {
   readonly port: number;
   readonly minCapacity: number;
   readonly maxCapacity: number;
+  /**
+   * Global write forwarding: clients write through this cluster's endpoints and Aurora forwards
+   * their DML to the primary (DDL is refused: migrations run in the primary region).
+   * @default true
+   */
+  readonly writeForwarding?: boolean;
   readonly clientSecurityGroupIds: string[];
   readonly alarmTopicArn: string;
   readonly logRetentionDays: number;
@@ -24,7 +31,8 @@ export interface TfAuroraSecondaryClusterProps {
  * The second region's cluster of the global database, as the CDK `AuroraSecondaryCluster`: no
  * users of its own, storage encrypted with a rotated key of this region, TLS required, IAM
  * authentication, backups, deletion protection, a final snapshot and
- * `prevent_destroy`; two Serverless v2 instances; alarms on global replication lag and CPU.
+ * `prevent_destroy`; global write forwarding; two Serverless v2 instances on the pinned engine
+ * version (no automatic minor upgrades); alarms on global replication lag and CPU.
  */
 export class TfAuroraSecondaryCluster extends Construct {
   public readonly cluster: RdsCluster;
@@ -37,13 +45,14 @@ export class TfAuroraSecondaryCluster extends Construct {
     this.cluster = new RdsCluster(this, 'Resource', {
       ...settings,
       globalClusterIdentifier: props.globalClusterIdentifier,
+      enableGlobalWriteForwarding: props.writeForwarding ?? true,
       kmsKeyId: key.arn,
       lifecycle: { preventDestroy: true, ignoreChanges: ['replication_source_identifier'] },
     });
     for (let i = 0; i < 2; i++) {
       new RdsClusterInstance(this, `Instance${i + 1}`, {
         clusterIdentifier: this.cluster.id, instanceClass: 'db.serverless', engine: 'aurora-postgresql', engineVersion: AURORA_POSTGRES_VERSION,
-        availabilityZone: props.availabilityZones[i % props.availabilityZones.length], autoMinorVersionUpgrade: true, publiclyAccessible: false,
+        availabilityZone: props.availabilityZones[i % props.availabilityZones.length], autoMinorVersionUpgrade: false, publiclyAccessible: false,
       });
     }
     const alarm = (alarmId: string, metricName: string, statistic: string, threshold: number, description: string) => {

@@ -13,6 +13,30 @@ const ALL_VIEWER_EXCEPT_HOST_HEADER = 'b689b0a8-53d0-40ab-baf2-68738e2966ac';
 export interface TfEdgeProps {
   /** DNS name of the load balancer (the origin of dynamic paths). */
   readonly loadBalancerDnsName: string;
+  /**
+   * DNS name CloudFront connects to the load balancer by: with an HTTPS origin, a name on the
+   * load balancer's certificate that resolves to it (CloudFront verifies it).
+   * @default - `loadBalancerDnsName`
+   */
+  readonly originDomainName?: string;
+  /**
+   * Protocol between CloudFront and the load balancers, as the CDK `EdgeDistribution`'s
+   * `originProtocol`: `https-only` when the load balancer has a certificate (it then listens, and
+   * admits CloudFront, on 443 only).
+   * @default 'http-only'
+   */
+  readonly originProtocolPolicy?: 'http-only' | 'https-only';
+  /**
+   * ACM certificate in us-east-1 for `domainNames`; with one, viewers need TLS 1.2 or later
+   * (SNI, TLSv1.2_2021).
+   * @default - the *.cloudfront.net domain and certificate
+   */
+  readonly certificateArn?: string;
+  /**
+   * Domain names (aliases) of the distribution; required with `certificateArn`.
+   * @default - none
+   */
+  readonly domainNames?: string[];
   readonly originVerifyHeader: string;
   readonly originVerifyValue: string;
   /** The assets bucket's regional domain name. */
@@ -31,7 +55,9 @@ export interface TfEdgeProps {
  * CloudFront and its web ACL, as the CDK `EdgeWebAcl` and `EdgeDistribution` (in a us-east-1
  * stack): AWS's common and known-bad-inputs rule sets and a per-IP rate limit; dynamic paths
  * uncached from the load balancer with the origin-verify header, `/static/*` from the assets
- * bucket through Origin Access Control, cached; HTTPS redirect, compression, HTTP/2 and 3,
+ * bucket through Origin Access Control, cached (HTTP or, with a load balancer certificate, HTTPS
+ * to `originDomainName`); the site's own domain names and certificate (TLS 1.2 or later) when
+ * given; HTTPS redirect, compression, HTTP/2 and 3,
  * standard logs to a bucket of its own (ACLs enabled: CloudFront's legacy logs need them); an
  * alarm on the 5xx rate.
  */
@@ -41,6 +67,13 @@ export class TfEdge extends Construct {
 
   constructor(scope: Construct, id: string, props: TfEdgeProps) {
     super(scope, id);
+    if (props.certificateArn && !props.domainNames?.length) {
+      throw new Error('TfEdge needs domainNames with a certificateArn: the certificate must name them');
+    }
+    const originProtocolPolicy = props.originProtocolPolicy ?? 'http-only';
+    if (originProtocolPolicy !== 'http-only' && !props.originDomainName) {
+      throw new Error('TfEdge needs originDomainName for an HTTPS origin: CloudFront verifies the load balancer certificate against it');
+    }
     const visibility = (metricName: string) => ({ cloudwatchMetricsEnabled: true, metricName, sampledRequestsEnabled: true });
     const visibilityJson = (metricName: string) => ({ CloudWatchMetricsEnabled: true, MetricName: metricName, SampledRequestsEnabled: true });
     const managed = (name: string, priority: number) => ({
@@ -71,7 +104,7 @@ export class TfEdge extends Construct {
       originId,
       domainName,
       customHeader: [{ name: props.originVerifyHeader, value: props.originVerifyValue }],
-      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy: 'http-only', originSslProtocols: ['TLSv1.2'], originReadTimeout: 30 },
+      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy, originSslProtocols: ['TLSv1.2'], originReadTimeout: 30 },
     });
     const allMethods = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
     const dynamic = { cachePolicyId: CACHING_DISABLED, originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER, compress: true, viewerProtocolPolicy: redirect };
@@ -84,7 +117,7 @@ export class TfEdge extends Construct {
       priceClass: 'PriceClass_100',
       webAclId: webAcl.arn,
       origin: [
-        loadBalancerOrigin('load-balancer', props.loadBalancerDnsName),
+        loadBalancerOrigin('load-balancer', props.originDomainName ?? props.loadBalancerDnsName),
         ...failover ? [loadBalancerOrigin('load-balancer-failover', failover.domainName)] : [],
         ...failover?.writeDomainName ? [loadBalancerOrigin('writes', failover.writeDomainName)] : [],
         { originId: 'assets', domainName: props.assetsBucketDomainName, originAccessControlId: oac.id },
@@ -118,7 +151,10 @@ export class TfEdge extends Construct {
       ],
       loggingConfig: { bucket: logs.bucketRegionalDomainName, prefix: 'cloudfront/', includeCookies: false },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      viewerCertificate: { cloudfrontDefaultCertificate: true },
+      aliases: props.certificateArn ? props.domainNames : undefined,
+      viewerCertificate: props.certificateArn
+        ? { acmCertificateArn: props.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
+        : { cloudfrontDefaultCertificate: true },
     });
     this.alarms.push(new CloudwatchMetricAlarm(this, 'ErrorRateAlarm', {
       alarmName: `${this.node.path.replace(/\//g, '-')}-ErrorRateAlarm`,

@@ -18,7 +18,7 @@ export interface TfSingleBoxProps extends TfAppInstanceSettings {
 
 /**
  * The box of stage 1, as the CDK `SingleBox`: Amazon Linux 2023 on Graviton from the public SSM
- * parameter, IMDSv2 required, encrypted gp3 root volume, detailed monitoring, Session Manager
+ * parameter when created (or `imageId`), IMDSv2 required, encrypted gp3 root volume, detailed monitoring, Session Manager
  * (no key pair, no SSH), the boot script as user data (a new version replaces the box), an
  * Elastic IP, and alarms: system status (EC2 recovers the instance), instance status, CPU, memory
  * and disks (CloudWatch agent). The boot script attaches the data volume itself.
@@ -31,6 +31,7 @@ export class TfSingleBox extends Construct {
     super(scope, id);
     const base = tfAppInstance(this, {
       app: props.app,
+      imageId: props.imageId,
       logRetentionDays: props.logRetentionDays,
       boot: {
         stageLabel: props.stageLabel,
@@ -61,6 +62,8 @@ export class TfSingleBox extends Construct {
       userData: base.userData,
       userDataReplaceOnChange: true,
       tags: props.dataVolume ? { DataVolumeHost: props.dataVolume.id } : undefined,
+      // A replacement takes the parameter's current AMI; a release alone does not replace the box.
+      lifecycle: base.amiFromParameter ? { ignoreChanges: ['ami'] } : undefined,
     });
     const ip = new Eip(this, 'ElasticIp', { domain: 'vpc' });
     new EipAssociation(this, 'ElasticIpAssociation', { allocationId: ip.allocationId, instanceId: this.instance.id });

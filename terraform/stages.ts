@@ -21,7 +21,7 @@ import {
   APP_PORT, CLOUDFRONT_ORIGIN_FACING, clusterName, DATABASE_PORT, EDGE_REGION, globalClusterName, ORIGIN_VERIFY_HEADER,
   originVerifySecretName, otherRegions, servingAlarmName, WRITE_PATHS,
 } from '../core/naming';
-import { moveUpAlarmName, StageNumber } from '../core/stages';
+import { moveUpAlarmName, StageNumber, STAGES } from '../core/stages';
 import { DATA_MOUNT } from '../lib/boot/boot-script';
 import { cachedReferenceAppBundle, REFERENCE_APP_STATIC } from '../tools/app-bundle';
 import { TfAccessLogBucket } from './access-log-bucket';
@@ -81,9 +81,11 @@ function splitDbStage(app: App, config: GrowthConfig): void {
 
 function loadBalancedStage(app: App, config: GrowthConfig): void {
   const f = foundation(app, config, { natGateways: config.natGateways });
-  dataVolume(f);
+  const volume = dataVolume(f);
   const db = auroraDatabase(f, { readers: 1 });
   const web = webTier(f, { secretArn: db.secret.arn, readerHost: db.readerHost });
+  // keepBox (first deploy of docs/migrations/2-to-3.md): the stage-2 box, unchanged, serves until DNS has moved.
+  const box = config.keepBox ? keptStage2Box(f, volume, db) : undefined;
   const cluster = { DBClusterIdentifier: db.cluster.clusterIdentifier };
   const hourly = { namespace: 'AWS/RDS', dimensions: cluster, statistic: 'Average', period: 3600, evaluationPeriods: 3 };
   const moveUp = moveUpAlarms(f, {
@@ -91,7 +93,17 @@ function loadBalancedStage(app: App, config: GrowthConfig): void {
     'replica-lag': { ...hourly, metricName: 'AuroraReplicaLagMaximum', statistic: 'Maximum', period: 300, threshold: 1000 },
     'db-capacity': { ...hourly, metricName: 'ACUUtilization', threshold: 75 },
   });
-  dashboard(f, [...web.alarms, ...db.alarms, ...moveUp]);
+  dashboard(f, [...web.alarms, ...db.alarms, ...box?.alarms ?? [], ...moveUp]);
+}
+
+/**
+ * The stage-2 box exactly as stage 2 declares it (same addresses and arguments, its stage label
+ * included, so nothing is replaced) with its internet rules, beside the load balancer.
+ */
+function keptStage2Box(f: Foundation, volume: TfDataVolume, db: TfAuroraDatabase): TfSingleBox {
+  openToInternet(f);
+  const stage2 = STAGES[1];
+  return singleBox(f, { volume, database: db, stageLabel: `${stage2.number} ${stage2.name}` });
 }
 
 function cacheCdnStage(app: App, config: GrowthConfig): void {
@@ -128,13 +140,13 @@ function multiRegionStage(app: App, config: GrowthConfig): void {
   const db = auroraDatabase(f, { readers: 1, extraClients: [workers.id], secretReplicaRegions: [second], globalMember: true });
   const globalClusterIdentifier = globalClusterName(config.appName);
   // From the stage-2 cluster: not a new one (as CloudFormation's SourceDBClusterIdentifier).
-  const global = new RdsGlobalCluster(f.data, 'GlobalDatabase', {
+  new RdsGlobalCluster(f.data, 'GlobalDatabase', {
     globalClusterIdentifier, sourceDbClusterIdentifier: db.cluster.arn, deletionProtection: true, forceDestroy: false,
     lifecycle: { preventDestroy: true },
   });
   const secretName = originVerifySecret(f, [second]);
-  // Both regions write (and migrate) through the global writer endpoint, which follows the writer.
-  const tier = behindCloudFront(f, workers, { secretArn: db.secret.arn, globalCluster: global.globalClusterIdentifier, readerHost: db.readerHost }, secretName);
+  // Each region reads and writes through its own cluster; only the primary region migrates.
+  const tier = behindCloudFront(f, workers, { secretArn: db.secret.arn, readerHost: db.readerHost }, secretName);
   dashboard(f, [...tier.web.alarms, ...db.alarms, ...tier.cache.alarms, ...tier.queue.alarms, servingAlarm(f, tier.web)]);
 
   const s = foundation(app, config, { natGateways: config.natGateways, secondaryRegion: second });
@@ -145,13 +157,16 @@ function multiRegionStage(app: App, config: GrowthConfig): void {
   const secondDb = new TfAuroraSecondaryCluster(s.data, 'Database', {
     vpcId: s.net.vpc.id, subnetIds: s.net.subnetIds.Data, availabilityZones: s.net.availabilityZones,
     globalClusterIdentifier, clusterIdentifier: clusterName(config.appName, second), port: DATABASE_PORT,
-    minCapacity: config.dbMinCapacity, maxCapacity: config.dbMaxCapacity,
+    minCapacity: config.dbMinCapacity, maxCapacity: config.dbMaxCapacity, writeForwarding: true,
     clientSecurityGroupIds: [s.appSecurityGroup.id, secondWorkers.id], alarmTopicArn: s.alarms.topic.arn, logRetentionDays: config.logRetentionDays,
   });
   // The replica keeps the primary secret's name and ARN but for the region.
   const replicaArn = Fn.replace(db.secret.arn, `:${config.region}:`, `:${second}:`);
-  const secondTier = behindCloudFront(s, secondWorkers,
-    { secretArn: replicaArn, globalCluster: globalClusterIdentifier, readerHost: secondDb.cluster.readerEndpoint }, secretName);
+  // The second region: the replicated secret's credentials, its own cluster's reader endpoint for
+  // reads and (write forwarding) DML instead of the secret's host, no migrations (DDL is not forwarded).
+  const secondTier = behindCloudFront(s, secondWorkers, {
+    secretArn: replicaArn, host: secondDb.cluster.readerEndpoint, readerHost: secondDb.cluster.readerEndpoint, migrate: false, writeForwarding: true,
+  }, secretName);
   dashboard(s, [...secondTier.web.alarms, ...secondDb.alarms, ...secondTier.cache.alarms, ...secondTier.queue.alarms, servingAlarm(s, secondTier.web)]);
 
   edge(app, f, { web: tier.web, assets: assetsBucket(f), secretName, secondary: { f: s, web: secondTier.web } });
@@ -227,6 +242,8 @@ function edge(app: App, f: Foundation, options: EdgeOptions): void {
   const stack = growthTfStack(app, config, 'edge', EDGE_REGION);
   stack.addDependency(f.app);
   let primaryOrigin = options.web.loadBalancer.dnsName;
+  // As CloudFormation's edge(): stage 4's originDomainName; at stage 5 the region's name in the zone.
+  let originDomainName = config.originDomainName;
   let failover: TfEdgeProps['failover'];
   if (options.secondary) {
     stack.addDependency(options.secondary.f.app);
@@ -239,14 +256,20 @@ function edge(app: App, f: Foundation, options: EdgeOptions): void {
         primary: region(f, options.web), secondary: region(options.secondary.f, options.secondary.web),
       });
       primaryOrigin = dns.regionNames[f.region];
+      originDomainName = primaryOrigin;
       failover = { domainName: dns.regionNames[options.secondary.f.region], writePaths: [...WRITE_PATHS], writeDomainName: dns.failoverName };
     } else {
       failover = { domainName: options.secondary.web.loadBalancer.dnsName, writePaths: [...WRITE_PATHS] };
+      originDomainName = undefined;
     }
   }
   const alarms = new TfAlarmTopic(stack, 'Alarms', { email: config.alarmEmail });
   const site = new TfEdge(stack, 'Site', {
     loadBalancerDnsName: primaryOrigin,
+    originDomainName,
+    originProtocolPolicy: config.certificateArn ? 'https-only' : undefined,
+    certificateArn: config.edgeCertificateArn,
+    domainNames: config.domainName ? [config.domainName] : undefined,
     originVerifyHeader: ORIGIN_VERIFY_HEADER,
     originVerifyValue: originVerifyValue(stack, options.secretName),
     assetsBucketDomainName: options.assets.bucket.bucketRegionalDomainName,
@@ -319,7 +342,7 @@ function foundation(app: App, config: GrowthConfig, options: { natGateways: numb
   data.addDependency(network);
   appStack.addDependency(data);
   const net = new TfNetwork(network, 'Network', {
-    cidr: config.vpcCidr, region, flowLogRetentionDays: config.logRetentionDays, natGateways: options.natGateways,
+    cidr: secondary ? config.secondaryVpcCidr : config.vpcCidr, region, flowLogRetentionDays: config.logRetentionDays, natGateways: options.natGateways,
   });
   const appSecurityGroup = new SecurityGroup(network, 'AppSecurityGroup', { vpcId: net.vpc.id, description: 'App instances' });
   new VpcSecurityGroupEgressRule(network, 'AppEgress', { securityGroupId: appSecurityGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' });
@@ -351,9 +374,13 @@ interface WebTierOptions {
 /** How the app reaches its region's database. */
 interface DatabaseConnection {
   readonly secretArn: string;
-  /** The global database whose writer endpoint replaces the secret's host (stage 5). */
-  readonly globalCluster?: string;
+  /** Host that replaces the secret's (stage 5's second region: its own cluster's reader endpoint). */
+  readonly host?: string;
   readonly readerHost?: string;
+  /** Run schema migrations at boot (default: yes; no in stage 5's second region). */
+  readonly migrate?: boolean;
+  /** The host is a global database secondary that forwards DML to the primary. */
+  readonly writeForwarding?: boolean;
 }
 
 function webTier(f: Foundation, database: DatabaseConnection, options: WebTierOptions = {}): TfWebTier {
@@ -428,6 +455,8 @@ function instanceSettings(f: Foundation): TfAppInstanceSettings & { alarmTopicAr
   const { config } = f;
   return {
     instanceType: config.instanceType,
+    // The pinned image of the region, if any (AMI IDs are regional).
+    imageId: f.region === config.region ? config.imageId : config.secondaryImageId,
     region: f.region,
     app: { path: cachedReferenceAppBundle(), startCommand: 'node server.js' },
     port: APP_PORT,
@@ -437,11 +466,12 @@ function instanceSettings(f: Foundation): TfAppInstanceSettings & { alarmTopicAr
   };
 }
 
-function singleBox(f: Foundation, options: { volume: TfDataVolume; database?: TfAuroraDatabase }): TfSingleBox {
+function singleBox(f: Foundation, options: { volume: TfDataVolume; database?: TfAuroraDatabase; stageLabel?: string }): TfSingleBox {
   return new TfSingleBox(f.app, 'Box', {
     subnetId: f.net.subnetIds.Public[0],
     securityGroupId: f.appSecurityGroup.id,
     ...instanceSettings(f),
+    ...options.stageLabel ? { stageLabel: options.stageLabel } : {},
     dataVolume: { id: options.volume.volume.id, arn: options.volume.volume.arn },
     database: options.database && { secretArn: options.database.secret.arn },
   });

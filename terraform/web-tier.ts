@@ -7,7 +7,10 @@ import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
 import { BootSettings } from '../lib/boot/boot-script';
-import { tfAppInstance, TfAppInstanceSettings, tfLaunchTemplate } from './app-instance';
+import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
+
+/** The app's liveness path, as the CDK `WebTier`'s (the parity test compares the target health checks). */
+const LIVENESS_PATH = '/health/live';
 
 export interface TfWebTierProps extends TfAppInstanceSettings {
   readonly vpcId: string;
@@ -29,7 +32,9 @@ export interface TfWebTierProps extends TfAppInstanceSettings {
   /** With a certificate: HTTPS on 443 (TLS 1.3/1.2 policy) and HTTP redirected; HTTP only without. */
   readonly certificateArn?: string;
   readonly minCapacity: number;
+  /** Above `minCapacity`: an instance refresh keeps `minCapacity` healthy while it adds a replacement. */
   readonly maxCapacity: number;
+  /** Notified by the alarms and by the group's launches and terminations. */
   readonly alarmTopicArn: string;
   readonly logRetentionDays: number;
 }
@@ -37,9 +42,12 @@ export interface TfWebTierProps extends TfAppInstanceSettings {
 /**
  * An internet-facing Application Load Balancer in front of an Auto Scaling group, as the CDK
  * `WebTier`: invalid headers dropped, deletion protection, access logs; a launch template with
- * IMDSv2, encrypted gp3 and detailed monitoring; ELB health checks on `/health` with a 10-minute
- * grace period; target tracking on CPU (70 %) and requests per target (1000 a minute); rolling
- * instance refresh keeping full capacity; alarms on the 5xx rate, p99 latency, unhealthy hosts.
+ * IMDSv2, encrypted gp3 and detailed monitoring; ELB health checks on the liveness path
+ * `/health/live` (not the readiness `/health`) with a 10-minute grace period; target tracking on
+ * CPU (70 %) and requests per target (1000 a minute); rolling instance refresh keeping full
+ * capacity; launch and termination notifications; alarms on the 5xx rate, p99 latency, targets
+ * failing liveness. Port 80 is always `HttpListener`, 443 always `HttpsListener` (one listener
+ * per port on a load balancer): a certificate changes port 80's action, not its resource.
  */
 export class TfWebTier extends Construct {
   public readonly loadBalancer: Lb;
@@ -49,8 +57,14 @@ export class TfWebTier extends Construct {
 
   constructor(scope: Construct, id: string, props: TfWebTierProps) {
     super(scope, id);
+    if (props.minCapacity < 2) throw new Error(`TfWebTier needs minCapacity >= 2 (one instance per AZ), got ${props.minCapacity}`);
+    // As CloudFormation's rule that MinInstancesInService stay below MaxSize: the refresh needs room for one replacement.
+    if (props.maxCapacity <= props.minCapacity) {
+      throw new Error(`TfWebTier needs maxCapacity > minCapacity (a rolling update keeps minCapacity in service and adds one replacement), got minCapacity ${props.minCapacity} and maxCapacity ${props.maxCapacity}: raise maxCapacity to at least ${props.minCapacity + 1}`);
+    }
     const base = tfAppInstance(this, {
       app: props.app,
+      imageId: props.imageId,
       logRetentionDays: props.logRetentionDays,
       boot: {
         stageLabel: props.stageLabel, region: props.region, port: props.port, database: props.database, cache: props.cache,
@@ -78,7 +92,7 @@ export class TfWebTier extends Construct {
       protocol: 'HTTP',
       targetType: 'instance',
       deregistrationDelay: '30',
-      healthCheck: { path: '/health', interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
+      healthCheck: { path: LIVENESS_PATH, interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
     });
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
     const only = props.cloudFrontOnly;
@@ -86,6 +100,7 @@ export class TfWebTier extends Construct {
     const defaultAction = only
       ? [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }]
       : forward;
+    // One resource per port, whatever the settings: a load balancer takes one listener per port.
     const listener = props.certificateArn
       ? new LbListener(this, 'HttpsListener', {
         loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', certificateArn: props.certificateArn,
@@ -93,7 +108,7 @@ export class TfWebTier extends Construct {
       })
       : new LbListener(this, 'HttpListener', { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction });
     if (props.certificateArn && !only) {
-      new LbListener(this, 'HttpRedirect', {
+      new LbListener(this, 'HttpListener', {
         loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP',
         defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
       });
@@ -119,6 +134,7 @@ export class TfWebTier extends Construct {
       waitForElbCapacity: props.minCapacity,
       instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 150, autoRollback: true } },
     });
+    tfAutoScalingNotifications(this, this.autoScalingGroup, props.alarmTopicArn);
     new AutoscalingPolicy(this, 'CpuScaling', {
       name: 'cpu-70', autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: { targetValue: 70, predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' } },
@@ -158,7 +174,7 @@ export class TfWebTier extends Construct {
     add('LatencyAlarm', 'p99 target response time above 2 s for 5 minutes: scale out, or look at the database', {
       namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: lb, period: 60, extendedStatistic: 'p99', threshold: 2,
     });
-    add('UnhealthyHostsAlarm', 'At least one target failed its /health check for 5 minutes', {
+    add('UnhealthyHostsAlarm', `At least one target failed its liveness check (${LIVENESS_PATH}) for 5 minutes: the app process is not answering, and the group replaces the instance`, {
       namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount', period: 60, statistic: 'Maximum', threshold: 1,
       dimensions: { ...lb, TargetGroup: this.targetGroup.arnSuffix },
     });

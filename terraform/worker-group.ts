@@ -2,7 +2,7 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { Construct } from 'constructs';
 import { BootSettings } from '../lib/boot/boot-script';
-import { tfAppInstance, TfAppInstanceSettings, tfLaunchTemplate } from './app-instance';
+import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
 
 export interface TfWorkerGroupProps extends TfAppInstanceSettings {
   readonly subnetIds: string[];
@@ -16,12 +16,15 @@ export interface TfWorkerGroupProps extends TfAppInstanceSettings {
   readonly maxCapacity?: number;
   /** Visible jobs per worker that scaling keeps the group at. @default 100 */
   readonly backlogPerInstance?: number;
+  /** Notified of the group's launches and terminations. */
+  readonly alarmTopicArn: string;
 }
 
 /**
  * Worker instances that consume the job queue, as the CDK `WorkerGroup`: the app's worker command,
  * a launch template with IMDSv2 and encrypted gp3, target tracking on visible jobs per in-service
- * worker (metric math), rolling instance refresh. Workers serve no HTTP.
+ * worker (metric math), rolling instance refresh, launch and termination notifications. Workers
+ * serve no HTTP.
  */
 export class TfWorkerGroup extends Construct {
   public readonly autoScalingGroup: AutoscalingGroup;
@@ -30,6 +33,7 @@ export class TfWorkerGroup extends Construct {
     super(scope, id);
     const base = tfAppInstance(this, {
       app: { ...props.app, startCommand: `${props.app.startCommand} worker` },
+      imageId: props.imageId,
       logRetentionDays: props.logRetentionDays,
       boot: {
         stageLabel: props.stageLabel, region: props.region, port: props.port, database: props.database, cache: props.cache,
@@ -51,6 +55,7 @@ export class TfWorkerGroup extends Construct {
       enabledMetrics: ['GroupInServiceInstances'],
       instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: minCapacity > 1 ? 50 : 0, autoRollback: true } },
     });
+    tfAutoScalingNotifications(this, this.autoScalingGroup, props.alarmTopicArn);
     new AutoscalingPolicy(this, 'BacklogScaling', {
       name: 'backlog-per-worker',
       autoscalingGroupName: this.autoScalingGroup.name,

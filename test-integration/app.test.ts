@@ -5,6 +5,7 @@
  */
 import { readSettings } from '../app/src/config';
 import { Database } from '../app/src/database';
+import { CounterBuffer } from '../app/src/counter-buffer';
 import { LocalQueue } from '../app/src/queue';
 import { createServer } from '../app/src/server';
 import { cacheAside, PostgresStore, ValkeyStore } from '../app/src/stores';
@@ -24,11 +25,23 @@ afterEach(() => {
 });
 const { CACHE_URL, ...pgEnv } = env;
 
+/** The status of `path` once it is `expected`, or the last one seen after `ms`. */
+async function statusWithin(port: number, path: string, expected: number, ms: number): Promise<number> {
+  const deadline = Date.now() + ms;
+  let status = 0;
+  while (status !== expected && Date.now() < deadline) {
+    status = (await request(port, 'GET', path)).status;
+    if (status !== expected) await new Promise((r) => setTimeout(r, 100));
+  }
+  return status;
+}
+
 describe('health', () => {
   test('turns 503 within the timeout when the database stops, and 200 when it returns', async () => {
     const app = await startApp({ ...pgEnv, DEPENDENCY_TIMEOUT_MS: '1000' });
     try {
-      expect((await request(app.port, 'GET', '/health')).status).toBe(200);
+      // The app listens before its schema is prepared (in the background): ready once it is.
+      expect(await statusWithin(app.port, '/health', 200, 5000)).toBe(200);
       postgres('pg-stop');
       postgresDown = true;
       const started = Date.now();
@@ -37,12 +50,7 @@ describe('health', () => {
       expect(JSON.parse(down.body)).toMatchObject({ status: 'fail', database: expect.any(String) });
       expect(Date.now() - started).toBeLessThan(1500);
       restartPostgres();
-      let status = 0;
-      for (let i = 0; i < 50 && status !== 200; i++) {
-        status = (await request(app.port, 'GET', '/health')).status;
-        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
-      }
-      expect(status).toBe(200);
+      expect(await statusWithin(app.port, '/health', 200, 5000)).toBe(200);
     } finally {
       await app.stop();
     }
@@ -58,6 +66,52 @@ describe('health', () => {
       await app.stop();
     }
   });
+});
+
+// Stage 5's second region: Aurora forwards DML but not DDL, so it must not migrate; it serves
+// liveness at once and reports readiness 503 until the primary region's schema has replicated.
+test('with DB_MIGRATE=false, creates no table, answers liveness, and turns ready once the schema appears', async () => {
+  const admin = new Database(readSettings(pgEnv).database, 2000);
+  await admin.writer.query('DROP DATABASE IF EXISTS second_region');
+  await admin.writer.query('CREATE DATABASE second_region');
+  const app = await startApp({ ...pgEnv, PGDATABASE: 'second_region', DB_MIGRATE: 'false' });
+  const second = new Database(readSettings({ ...pgEnv, PGDATABASE: 'second_region' }).database, 2000);
+  try {
+    expect((await request(app.port, 'GET', '/health/live')).status).toBe(200);
+    const waiting = await request(app.port, 'GET', '/health');
+    expect(waiting.status).toBe(503);
+    expect(JSON.parse(waiting.body)).toMatchObject({ database: 'ok', schema: expect.stringMatching(/^waiting for the primary region/) });
+    expect(await second.schemaExists()).toBe(false);
+    await second.migrate();
+    let status = 0;
+    for (let i = 0; i < 80 && status !== 200; i++) {
+      status = (await request(app.port, 'GET', '/health')).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(status).toBe(200);
+  } finally {
+    await app.stop();
+    await second.close();
+    await admin.close();
+  }
+});
+
+// Stage 5: reads must survive the loss of the writer. With sessions in Valkey (stage 4 on), GET /
+// touches the database only to read counters, so it still renders with the database stopped.
+test('GET / renders 200 while PostgreSQL is down (sessions in Valkey, page views counted in memory)', async () => {
+  const app = await startApp({ ...env, DEPENDENCY_TIMEOUT_MS: '500', DB_CONNECT_TIMEOUT_MS: '1000' });
+  try {
+    expect((await request(app.port, 'GET', '/')).status).toBe(200);
+    postgres('pg-stop');
+    postgresDown = true;
+    const page = await request(app.port, 'GET', '/');
+    expect(page.status).toBe(200);
+    expect(page.body).toMatch(/Your visits<\/dt><dd>1</);
+    expect((await request(app.port, 'GET', '/health/live')).status).toBe(200);
+    expect((await request(app.port, 'GET', '/health')).status).toBe(503);
+  } finally {
+    await app.stop();
+  }
 });
 
 describe.each([
@@ -111,7 +165,7 @@ describe('in process', () => {
   test('a job goes through the queue to the worker; a failing one is retried, then dead-lettered', async () => {
     const queue = new LocalQueue({ visibilityTimeoutMs: 100, maxReceiveCount: 3 });
     const server = createServer({
-      stage: 'test', instanceId: 'local', db, sessions: new PostgresStore(db), queue, timeoutMs: 2000,
+      stage: 'test', instanceId: 'local', db, pageViews: new CounterBuffer(db, 'page_views'), sessions: new PostgresStore(db), queue, timeoutMs: 2000,
       staticDir: path.join(ROOT, 'app', 'static'),
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -33,13 +33,45 @@ export function bundleReferenceApp(outputDir: string): void {
   fs.cpSync(path.join(APP, 'static'), path.join(outputDir, 'static'), { recursive: true });
 }
 
+/** The static files under the content-hashed names the app links to (`app.<hash>.css`). */
+export function versionStaticFiles(outputDir: string): void {
+  const { versionedAssetName } = require('../app/src/asset-name') as typeof import('../app/src/asset-name');
+  fs.mkdirSync(outputDir, { recursive: true });
+  for (const file of fs.readdirSync(REFERENCE_APP_STATIC)) {
+    const body = fs.readFileSync(path.join(REFERENCE_APP_STATIC, file));
+    fs.writeFileSync(path.join(outputDir, versionedAssetName(file, body)), body);
+  }
+}
+
+/** What the versioned static files are built from, relative to the project. */
+export const REFERENCE_APP_STATIC_SOURCES = ['app/static', 'app/src/asset-name.ts'];
+
+const CACHE = path.join(ROOT, '.cache');
+
 /** The bundle under `cacheRoot/<hash of the sources>`, built only when that folder is missing. */
-export function cachedReferenceAppBundle(cacheRoot = path.join(ROOT, '.cache', 'app-bundle')): string {
-  const dir = path.join(cacheRoot, hashFiles(ROOT, REFERENCE_APP_SOURCES));
-  if (!fs.existsSync(dir)) {
-    const staging = `${dir}.tmp-${process.pid}`;
-    bundleReferenceApp(staging);
+export function cachedReferenceAppBundle(cacheRoot = path.join(CACHE, 'app-bundle')): string {
+  return cachedBuild(path.join(cacheRoot, hashFiles(ROOT, REFERENCE_APP_SOURCES)), bundleReferenceApp);
+}
+
+/** The versioned static files under `cacheRoot/<hash of their sources>`. */
+export function cachedReferenceAppStatic(cacheRoot = path.join(CACHE, 'app-static')): string {
+  return cachedBuild(path.join(cacheRoot, hashFiles(ROOT, REFERENCE_APP_STATIC_SOURCES, 'static')), versionStaticFiles);
+}
+
+/**
+ * `dir`, built by `build` into a staging folder and renamed into place when missing. Concurrent
+ * builders (jest workers) each stage their own folder; the first rename wins, the others discard.
+ */
+function cachedBuild(dir: string, build: (outputDir: string) => void): string {
+  if (fs.existsSync(dir)) return dir;
+  const staging = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  build(staging);
+  try {
     fs.renameSync(staging, dir);
+  } catch (error) {
+    if (!fs.existsSync(dir)) throw error;
+    fs.rmSync(staging, { recursive: true, force: true });
   }
   return dir;
 }

@@ -24,7 +24,16 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
   const groups = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {})
     .filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
     .map((r) => ({ g: r.Properties, data: t.Resources[r.Properties.LaunchTemplate.LaunchTemplateId.Ref].Properties.LaunchTemplateData })));
-  const parameters = Object.values(templates).flatMap((t) => Object.values<any>(t.Parameters ?? {})).map((p) => String(p.Default));
+  // An image from a template parameter is re-resolved on every deploy; a dynamic reference only when its resource changes.
+  const images = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {}).flatMap((r) => {
+    const imageId = r.Type === 'AWS::EC2::Instance' ? r.Properties.ImageId
+      : r.Type === 'AWS::EC2::LaunchTemplate' ? r.Properties.LaunchTemplateData.ImageId : undefined;
+    if (imageId === undefined) return [];
+    const parameter = imageId.Ref && t.Parameters?.[imageId.Ref];
+    if (parameter) return [`${parameter.Default} on every deploy`];
+    const dynamic = typeof imageId === 'string' && /^\{\{resolve:ssm:(.+)\}\}$/.exec(imageId);
+    return [dynamic ? `${dynamic[1]} when created or changed` : JSON.stringify(imageId)];
+  }));
   const ingress = of('AWS::EC2::SecurityGroup').flatMap((g) => g.SecurityGroupIngress ?? [])
     .concat(of('AWS::EC2::SecurityGroupIngress'))
     .filter((r) => r.CidrIp === '0.0.0.0/0').map((r) => `${r.FromPort}`);
@@ -42,7 +51,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
         return `group ${g.MinSize}-${g.MaxSize} ${data.InstanceType}${data.Monitoring?.Enabled ? ', detailed monitoring' : ''}, ${healthChecks(g.HealthCheckType, g.HealthCheckGracePeriod)}`;
       }),
     ]),
-    'Instance AMI parameter': list(new Set(parameters.filter((p) => p.startsWith('/aws/service/ami-')))),
+    'Instance images': list(new Set(images)),
     'IMDSv2 required': String(launchTemplates.length > 0 && launchTemplates.every((l) => l.LaunchTemplateData.MetadataOptions?.HttpTokens === 'required')),
     'Root volumes': list([...instances.flatMap((i) => i.BlockDeviceMappings), ...launchTemplates.flatMap((l) => l.LaunchTemplateData.BlockDeviceMappings ?? [])]
       .map((b: any) => `${b.Ebs.VolumeType} ${b.Ebs.VolumeSize} GiB${b.Ebs.Encrypted ? ' encrypted' : ''}`)),
@@ -67,6 +76,12 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Daily snapshots': list(dlm.map((s: any) => `${s.CreateRule.Times[0]} UTC, keep ${s.RetainRule.Count}`)),
     'Elastic IPs': String(of('AWS::EC2::EIP').length),
     'Alarm topic encrypted': list(of('AWS::SNS::Topic').map((t) => String(Boolean(t.KmsMasterKeyId)))),
+    'Alarm topic key admits': list(new Set(Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {})
+      .filter((r) => r.Type === 'AWS::SNS::Topic' && r.Properties.KmsMasterKeyId?.['Fn::GetAtt'])
+      .map((r) => t.Resources[r.Properties.KmsMasterKeyId['Fn::GetAtt'][0]].Properties.KeyPolicy.Statement
+        .map((st: any) => st.Sid).filter((sid?: string) => sid?.startsWith('Allow')).sort().join(' '))))),
+    'Auto Scaling notifications': list(of('AWS::AutoScaling::AutoScalingGroup')
+      .map((g) => (g.NotificationConfigurations ?? []).flatMap((n: any) => n.NotificationTypes).sort().join(' ') || 'none')),
     'Move-up alarms': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.includes('-move-to-'))),
     'Serving alarms (Route 53 reads them)': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.endsWith('-serving'))),
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName)
@@ -103,6 +118,12 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
       customOrigins: new Set(c.Origins.filter((o: any) => o.CustomOriginConfig).map((o: any) => JSON.stringify(o.DomainName))).size,
       originGroups: (c.OriginGroups?.Items ?? []).map((g: any) => g.FailoverCriteria.StatusCodes.Items.sort().join('/')),
       accessControlled: c.Origins.filter((o: any) => o.OriginAccessControlId).length,
+      loadBalancerOrigins: c.Origins.filter((o: any) => o.CustomOriginConfig)
+        .map((o: any) => `${originName(o.DomainName)} ${o.CustomOriginConfig.OriginProtocolPolicy}`),
+      aliases: c.Aliases ?? [],
+      viewerCertificate: c.ViewerCertificate?.AcmCertificateArn
+        ? [c.ViewerCertificate.AcmCertificateArn, c.ViewerCertificate.SslSupportMethod, c.ViewerCertificate.MinimumProtocolVersion].join(' ')
+        : undefined,
     }))),
     'Web ACL rules': list(of('AWS::WAFv2::WebACL').flatMap((w) => w.Rules.map((r: any) => `${w.Scope}: ${r.Name}`))),
     'Load balancer admits CloudFront on': list(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.SourcePrefixListId).map((r) => r.FromPort)),
@@ -153,11 +174,24 @@ function queue(f: { sse: boolean; retentionSeconds: number; visibility?: number;
     f.wait !== undefined && `long polling ${f.wait} s`, f.maxReceives !== undefined && `dead-lettered after ${f.maxReceives} receives`].filter(Boolean).join(', ');
 }
 
+/**
+ * A load balancer origin's name: a literal name as it is, else what it refers to (the engines
+ * write references differently: cross-stack outputs, remote state).
+ */
+function originName(domainName: unknown): string {
+  if (typeof domainName === 'string' && !domainName.includes('${')) return domainName;
+  return /LoadBalancer|aws_lb/.test(JSON.stringify(domainName)) ? 'a load balancer\'s DNS name' : 'a reference';
+}
+
 function cdn(f: { http: string; ipv6: boolean; priceClass: string; webAcl: boolean; logs?: string; defaultBehavior: string; paths: string[];
-  headers: string[]; originProtocols: string[]; customOrigins: number; originGroups: string[]; accessControlled: number }): string {
+  headers: string[]; originProtocols: string[]; customOrigins: number; originGroups: string[]; accessControlled: number;
+  loadBalancerOrigins: string[]; aliases: string[]; viewerCertificate?: string }): string {
   return [f.http, f.ipv6 && 'IPv6', f.priceClass, f.webAcl && 'web ACL', f.logs && `logs under ${f.logs}`, `default ${f.defaultBehavior}`,
     ...f.paths, `${f.customOrigins} load balancer origin(s), ${[...new Set(f.originProtocols)].join(' ')}, every one with ${[...new Set(f.headers)].join(' ')}`,
-    ...f.originGroups.map((codes) => `origin group failing over on ${codes}`), `${f.accessControlled} origin(s) through OAC`]
+    `origins ${[...new Set(f.loadBalancerOrigins)].sort().join(' and ')}`,
+    ...f.originGroups.map((codes) => `origin group failing over on ${codes}`), `${f.accessControlled} origin(s) through OAC`,
+    f.aliases.length ? `aliases ${[...f.aliases].sort().join(' ')}` : 'no aliases',
+    f.viewerCertificate ? `viewer certificate ${f.viewerCertificate}` : 'the *.cloudfront.net certificate']
     .filter(Boolean).join(', ');
 }
 
@@ -169,7 +203,13 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
   const of = (type: string) => Object.values(stacks).flatMap((s) => Object.values<any>(s.resource?.[type] ?? {}));
   const instances = of('aws_instance');
   const templates = Object.values(stacks).flatMap((s) => Object.entries<any>(s.resource?.aws_launch_template ?? {}).map(([name, value]) => ({ name, value })));
-  const ssm = Object.values(stacks).flatMap((s) => Object.values<any>(s.data?.aws_ssm_parameter ?? {})).map((p) => p.name);
+  const ssm = Object.fromEntries(Object.values(stacks).flatMap((s) => Object.entries<any>(s.data?.aws_ssm_parameter ?? {})));
+  // An AMI from the parameter data source is re-read on every plan unless the resource ignores it.
+  const image = (imageId: string, ignored: boolean) => {
+    const name = /^\$\{data\.aws_ssm_parameter\.([^.]+)\./.exec(imageId)?.[1];
+    if (!name) return JSON.stringify(imageId);
+    return `${ssm[name].name} ${ignored ? 'when created or changed' : 'on every deploy'}`;
+  };
   const ingress = of('aws_vpc_security_group_ingress_rule').filter((r) => r.cidr_ipv4 === '0.0.0.0/0').map((r) => `${r.from_port}`);
   const volumes = of('aws_ebs_volume');
   const dlm = of('aws_dlm_lifecycle_policy').flatMap((p) => p.policy_details.schedule);
@@ -186,7 +226,10 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
         return `group ${g.min_size}-${g.max_size} ${template.instance_type}${template.monitoring?.enabled ? ', detailed monitoring' : ''}, ${healthChecks(g.health_check_type, g.health_check_grace_period)}`;
       }),
     ]),
-    'Instance AMI parameter': list(new Set(ssm.filter((p) => p.startsWith('/aws/service/ami-')))),
+    'Instance images': list(new Set([
+      ...instances.map((i) => image(i.ami, (i.lifecycle?.ignore_changes ?? []).includes('ami'))),
+      ...templates.map((t) => image(t.value.image_id, (t.value.lifecycle?.ignore_changes ?? []).includes('image_id'))),
+    ])),
     'IMDSv2 required': String(instances.length + templates.length > 0
       && [...instances, ...templates.map((t) => t.value)].every((i) => i.metadata_options?.http_tokens === 'required')),
     'Root volumes': list([
@@ -212,6 +255,16 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'Daily snapshots': list(dlm.map((s: any) => `${s.create_rule.times[0]} UTC, keep ${s.retain_rule.count}`)),
     'Elastic IPs': String(of('aws_eip').length),
     'Alarm topic encrypted': list(of('aws_sns_topic').map((t) => String(Boolean(t.kms_master_key_id)))),
+    'Alarm topic key admits': list(new Set(Object.values(stacks).flatMap((st) => Object.values<any>(st.resource?.aws_sns_topic ?? {})
+      .map((t) => /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(t.kms_master_key_id ?? '')?.[1]).filter((key): key is string => Boolean(key))
+      .map((key) => {
+        const doc = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(st.resource!.aws_kms_key[key].policy)![1];
+        return st.data!.aws_iam_policy_document[doc].statement.map((s: any) => s.sid).filter((sid?: string) => sid?.startsWith('Allow')).sort().join(' ');
+      })))),
+    'Auto Scaling notifications': list([
+      ...of('aws_autoscaling_notification').map((n) => [...n.notifications].sort().join(' ')),
+      ...Array(Math.max(0, of('aws_autoscaling_group').length - of('aws_autoscaling_notification').length)).fill('none'),
+    ]),
     'Move-up alarms': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.includes('-move-to-'))),
     'Serving alarms (Route 53 reads them)': list(of('aws_cloudwatch_metric_alarm').map((a) => a.alarm_name).filter((n) => n.endsWith('-serving'))),
     'Alarm metrics': list(of('aws_cloudwatch_metric_alarm').filter((a) => !a.alarm_name.includes('-move-to-') && !a.alarm_name.endsWith('-serving'))
@@ -250,6 +303,12 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
       customOrigins: new Set(c.origin.filter((o: any) => o.custom_origin_config).map((o: any) => o.domain_name)).size,
       originGroups: (c.origin_group ?? []).map((g: any) => [...g.failover_criteria.status_codes].sort().join('/')),
       accessControlled: c.origin.filter((o: any) => o.origin_access_control_id).length,
+      loadBalancerOrigins: c.origin.filter((o: any) => o.custom_origin_config)
+        .map((o: any) => `${originName(o.domain_name)} ${o.custom_origin_config.origin_protocol_policy}`),
+      aliases: c.aliases ?? [],
+      viewerCertificate: c.viewer_certificate?.acm_certificate_arn
+        ? [c.viewer_certificate.acm_certificate_arn, c.viewer_certificate.ssl_support_method, c.viewer_certificate.minimum_protocol_version].join(' ')
+        : undefined,
     }))),
     'Web ACL rules': list(of('aws_wafv2_web_acl').flatMap((w) => JSON.parse(w.rule_json).map((r: any) => `${w.scope}: ${r.Name}`))),
     'Load balancer admits CloudFront on': list(of('aws_vpc_security_group_ingress_rule').filter((r) => r.prefix_list_id).map((r) => r.from_port)),

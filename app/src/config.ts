@@ -20,6 +20,23 @@ export interface DatabaseSettings {
   readonly sslRootCert?: string;
   /** Read-only endpoint; reads go to the writer when unset. */
   readonly readerHost?: string;
+  /**
+   * Whether this instance creates the schema at start (`DB_MIGRATE`, default true). False in the
+   * second region of stage 5: DDL is not forwarded by Aurora global write forwarding, so the
+   * primary region migrates and this one waits until the schema has replicated.
+   */
+  readonly migrate: boolean;
+  /**
+   * The writer pool talks to a secondary cluster of an Aurora global database that forwards DML to
+   * the primary (`DB_WRITE_FORWARDING`, default false): each session sets
+   * `apg_write_forward.consistency_mode`, without which Aurora PostgreSQL does not forward writes.
+   */
+  readonly writeForwarding: boolean;
+  /**
+   * Time to establish a connection (`DB_CONNECT_TIMEOUT_MS`, default 20 s): long enough for Aurora
+   * Serverless v2 to resume from 0 ACU (about 15 s). Queries keep the short dependency timeout.
+   */
+  readonly connectTimeoutMs: number;
 }
 
 export interface AppSettings {
@@ -49,6 +66,12 @@ export function readSettings(env: Env): AppSettings {
     if (!/^\d+$/.test(value) || n < min || n > max) throw new SettingError(name, value, `an integer from ${min} to ${max}`);
     return n;
   };
+  const flag = (name: string, fallback: boolean) => {
+    const value = env[name];
+    if (value === undefined || value === '') return fallback;
+    if (value !== 'true' && value !== 'false') throw new SettingError(name, value, 'true or false');
+    return value === 'true';
+  };
   const sslMode = env.PGSSLMODE ?? 'disable';
   if (!['disable', 'require', 'verify-full'].includes(sslMode)) {
     throw new SettingError('PGSSLMODE', sslMode, 'disable, require or verify-full');
@@ -72,6 +95,9 @@ export function readSettings(env: Env): AppSettings {
       sslMode: sslMode as DatabaseSettings['sslMode'],
       sslRootCert: env.PGSSLROOTCERT || undefined,
       readerHost: env.PGREADERHOST || undefined,
+      migrate: flag('DB_MIGRATE', true),
+      writeForwarding: flag('DB_WRITE_FORWARDING', false),
+      connectTimeoutMs: integer('DB_CONNECT_TIMEOUT_MS', 20000, 1000, 60000),
     },
     cacheUrl,
     queueUrl,

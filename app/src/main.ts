@@ -1,13 +1,17 @@
 /**
  * Entry points: `node server.js` serves HTTP, `node server.js worker` runs the job worker. Both
- * read the environment the boot script writes; a bad setting stops startup with one line.
+ * read the environment the boot script writes; a bad setting stops startup with one line. The
+ * server listens at once (liveness) while the schema is prepared (readiness reports it): with
+ * `DB_MIGRATE=false` (the second region of stage 5) it waits for the primary region's migration.
  */
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { readSettings, SettingError } from './config';
+import { CounterBuffer } from './counter-buffer';
 import { Database } from './database';
 import { JobQueue, LocalQueue, SqsQueue } from './queue';
+import { prepareSchema } from './schema';
 import { createServer } from './server';
 import { PostgresStore, ValkeyStore } from './stores';
 import { runWorker } from './worker';
@@ -18,20 +22,26 @@ async function main() {
   const cache = settings.cacheUrl ? new ValkeyStore(settings.cacheUrl, settings.dependencyTimeoutMs) : undefined;
   const queue: JobQueue | undefined = settings.queueUrl === 'local:' ? new LocalQueue()
     : settings.queueUrl ? new SqsQueue(settings.queueUrl, settings.dependencyTimeoutMs) : undefined;
-  await db.migrate();
-
   const abort = new AbortController();
+  const schema = prepareSchema(db, { migrate: settings.database.migrate, signal: abort.signal });
+
   if (process.argv[2] === 'worker') {
     if (!queue) throw new SettingError('QUEUE_URL', undefined, 'a queue for the worker to read');
     process.once('SIGTERM', () => abort.abort());
-    await runWorker(queue, db, { signal: abort.signal });
+    await schema.done;
+    if (!abort.signal.aborted) await runWorker(queue, db, { signal: abort.signal });
     return db.close();
   }
+
+  const pageViews = new CounterBuffer(db, 'page_views');
+  const stopFlushing = pageViews.start(5000);
 
   const server = createServer({
     stage: settings.stage,
     instanceId: await instanceId(),
     db,
+    pageViews,
+    schema,
     sessions: cache ?? new PostgresStore(db),
     cache,
     queue,
@@ -40,7 +50,12 @@ async function main() {
     staticDir: [path.join(__dirname, 'static'), path.join(__dirname, '..', 'static')].find((d) => fs.existsSync(d))!,
   });
   server.listen(settings.port, () => console.log(`listening on ${settings.port} (stage ${settings.stage})`));
-  process.once('SIGTERM', () => server.close(() => Promise.all([db.close(), cache?.close()]).then(() => process.exit(0))));
+  process.once('SIGTERM', () => {
+    abort.abort();
+    stopFlushing();
+    server.close(() => pageViews.flush().catch(() => undefined)
+      .then(() => Promise.all([db.close(), cache?.close()])).then(() => process.exit(0)));
+  });
 }
 
 /** This instance's ID from IMDSv2, or the host name off EC2. */

@@ -1,22 +1,39 @@
 /**
  * The reference web app: `/` (stage, instance, visit counters), versioned `/static/` assets,
- * `/health` (200 only when every dependency answers in time), and `POST /jobs` (enqueue work).
- * Plain node:http: nothing to learn before replacing it with your own app.
+ * `/health/live` (liveness), `/health` (readiness: 200 only when every dependency answers in
+ * time), and `POST /jobs` (enqueue work). Plain node:http: nothing to learn before replacing it.
+ *
+ * Which paths write (stage 5 serves reads from both regions, so a read must survive the loss of
+ * the writer; CloudFront forwards only `POST /jobs` as a write):
+ * - `POST /jobs` is the only path that accepts a write: it sends to the queue; the worker writes
+ *   the database.
+ * - Every GET (and HEAD) writes nothing to the database on the request path. `GET /` counts the
+ *   view in memory (`CounterBuffer`, added to the database in the background) and saves the
+ *   session in the session store: Valkey from stage 4, the `sessions` table before; a failed
+ *   session save or read is logged and the page still renders. Counters are read from the reader
+ *   through the cache; when both fail the page shows them as unavailable.
  */
 import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { versionedAssetName } from './asset-name';
+import { CounterBuffer } from './counter-buffer';
 import { Database } from './database';
 import { JobQueue } from './queue';
+import { SchemaStatus } from './schema';
 import { cacheAside, KeyValueStore, ValkeyStore } from './stores';
 import { withTimeout } from './timeout';
 
 export interface AppDependencies {
   readonly stage: string;
   readonly instanceId: string;
-  readonly db: Pick<Database, 'ping' | 'increment' | 'counter'>;
+  /** Read and ping only: requests never write to the database directly. */
+  readonly db: Pick<Database, 'ping' | 'counter'>;
+  /** Page views, counted in memory and added to the database in the background. */
+  readonly pageViews: CounterBuffer;
+  /** Whether the schema is in place: reported by readiness. @default - not reported */
+  readonly schema?: SchemaStatus;
   /** Session store: PostgreSQL, or Valkey from stage 4. */
   readonly sessions: KeyValueStore;
   /** Valkey for cache-aside reads, from stage 4. */
@@ -29,7 +46,12 @@ export interface AppDependencies {
 }
 
 const SESSION_TTL_SECONDS = 24 * 3600;
-const MAX_BODY_BYTES = 64 * 1024;
+/**
+ * The largest request body accepted: 8 KB, the limit of the AWS WAF managed common rule set's
+ * `SizeRestrictions_BODY` rule (AWSManagedRulesCommonRuleSet), which blocks larger bodies at
+ * CloudFront from stage 4. One limit everywhere: a body the app accepts is never one the edge refuses.
+ */
+export const MAX_BODY_BYTES = 8192;
 const JOB_KIND = /^[a-z][a-z0-9-]{0,63}$/;
 
 class HttpError extends Error {
@@ -80,7 +102,14 @@ async function route(deps: AppDependencies, assets: StaticAssets, req: http.Inco
     allow('GET', 'HEAD');
     return home(deps, assets, req, res);
   }
+  if (url.pathname === '/health/live') {
+    // Liveness, for the load balancer and the Auto Scaling group: the process serves requests.
+    // No dependency is called, so a database or cache failover never replaces the fleet.
+    allow('GET', 'HEAD');
+    return send(res, 200, { status: 'ok' });
+  }
   if (url.pathname === '/health') {
+    // Readiness: every dependency, reported (and alarmed), 503 when one fails.
     allow('GET', 'HEAD');
     return health(deps, res);
   }
@@ -99,11 +128,16 @@ async function route(deps: AppDependencies, assets: StaticAssets, req: http.Inco
 }
 
 async function home(deps: AppDependencies, assets: StaticAssets, req: http.IncomingMessage, res: http.ServerResponse) {
-  const { id, session } = await loadSession(deps, req);
+  const { id, session, save } = await loadSession(deps, req);
   session.visits = (typeof session.visits === 'number' ? session.visits : 0) + 1;
-  await deps.sessions.set(`session:${id}`, JSON.stringify(session), SESSION_TTL_SECONDS);
-  const pageViews = await deps.db.increment('page_views');
-  const jobs = await cacheAside(deps.cache, 'stats:jobs-done', 5, () => deps.db.counter('jobs_done'));
+  deps.pageViews.add();
+  const [, views, jobs] = await Promise.all([
+    save && deps.sessions.set(`session:${id}`, JSON.stringify(session), SESSION_TTL_SECONDS)
+      .catch((error: Error) => console.error(`session not saved: ${error.message}`)),
+    readCounter(deps, 'page_views'),
+    readCounter(deps, 'jobs_done'),
+  ]);
+  const pageViews = views && { ...views, value: views.value + deps.pageViews.pending };
   const secure = req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : '';
   const css = assets.versioned.get('app.css');
   res.writeHead(200, {
@@ -118,21 +152,42 @@ async function home(deps: AppDependencies, assets: StaticAssets, req: http.Incom
 <dl>
 <dt>Stage</dt><dd>${escape(deps.stage)}</dd>
 <dt>Instance</dt><dd>${escape(deps.instanceId)}</dd>
-<dt>Page views</dt><dd>${pageViews}</dd>
+<dt>Page views</dt><dd>${pageViews ? pageViews.value : 'unavailable'}</dd>
 <dt>Your visits</dt><dd>${session.visits}</dd>
-<dt>Jobs done</dt><dd>${jobs.value} (${deps.cache ? (jobs.hit ? 'cache hit' : 'cache miss') : 'no cache'})</dd>
+<dt>Jobs done</dt><dd>${jobs ? `${jobs.value} (${deps.cache ? (jobs.hit ? 'cache hit' : 'cache miss') : 'no cache'})` : 'unavailable'}</dd>
 </dl>
 </main></body></html>
 `);
 }
 
+/**
+ * A counter from the reader through the cache; undefined when neither answers. Bounded by the
+ * pools' own timeouts, not the dependency timeout: the first read after an Aurora Serverless v2
+ * auto-pause waits for the resume (connect timeout) instead of showing the counter as unavailable.
+ */
+async function readCounter(deps: AppDependencies, name: string) {
+  try {
+    return await cacheAside(deps.cache, `stats:${name}`, 5, () => deps.db.counter(name));
+  } catch (error) {
+    console.error(`counter ${name} unavailable: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+/** The visitor's session; a store that fails to answer starts a new one rather than failing the page. */
 async function loadSession(deps: AppDependencies, req: http.IncomingMessage) {
   const cookie = /(?:^|;\s*)sid=([A-Za-z0-9_-]{43})(?:;|$)/.exec(req.headers.cookie ?? '');
   if (cookie) {
-    const stored = await deps.sessions.get(`session:${cookie[1]}`);
-    if (stored) return { id: cookie[1], session: JSON.parse(stored) as Record<string, unknown> };
+    try {
+      const stored = await deps.sessions.get(`session:${cookie[1]}`);
+      if (stored) return { id: cookie[1], session: JSON.parse(stored) as Record<string, unknown>, save: true };
+    } catch (error) {
+      // Not saved afterwards either: an empty session must not overwrite the stored one.
+      console.error(`session not read: ${(error as Error).message}`);
+      return { id: cookie[1], session: {} as Record<string, unknown>, save: false };
+    }
   }
-  return { id: randomBytes(32).toString('base64url'), session: {} as Record<string, unknown> };
+  return { id: randomBytes(32).toString('base64url'), session: {} as Record<string, unknown>, save: true };
 }
 
 async function health(deps: AppDependencies, res: http.ServerResponse) {
@@ -147,6 +202,7 @@ async function health(deps: AppDependencies, res: http.ServerResponse) {
   const checks = await Promise.all([
     check('database', () => deps.db.ping()),
     ...(deps.cache ? [check('cache', () => deps.cache!.ping())] : []),
+    ...(deps.schema ? [['schema', deps.schema.state] as const] : []),
   ]);
   const failing = checks.filter(([, state]) => state !== 'ok');
   send(res, failing.length ? 503 : 200, { status: failing.length ? 'fail' : 'ok', ...Object.fromEntries(checks) });

@@ -18,16 +18,46 @@ export interface BootSettings {
   readonly startCommand: string;
   readonly appLogGroup: string;
   readonly systemLogGroup: string;
-  /**
-   * Managed database: its secret; a global database whose writer endpoint replaces the secret's
-   * host (stage 5: it follows switchovers and failovers); a reader endpoint.
-   */
-  readonly database?: { readonly secretArn: string; readonly globalCluster?: string; readonly readerHost?: string };
+  /** Managed database (`DB_MODE=managed`); see `DatabaseBootSettings`. */
+  readonly database?: DatabaseBootSettings;
   readonly cache?: { readonly endpoint: string; readonly secretArn: string };
   readonly queueUrl?: string;
   readonly healthCheck?: 'http' | 'process';
   /** Local PostgreSQL on this volume (or, with `database`, the source of the copy into it). */
   readonly dataVolumeId?: string;
+  /**
+   * The stack whose resource for this instance awaits its signal (the single box's
+   * CreationPolicy): the script signals it (`CFN_SIGNAL_STACK`), naming the resource by the
+   * instance's `aws:cloudformation:logical-id` tag. Not for an Auto Scaling group, which CDK
+   * signals from its exit trap; Terraform has no signals.
+   */
+  readonly cloudFormationSignal?: { readonly stackName: string };
+}
+
+/** How the instance reaches a managed database: the boot script's `DB_*` settings. */
+export interface DatabaseBootSettings {
+  /** ARN of the secret with `host`, `port`, `dbname`, `username` and `password` (`DB_SECRET_ARN`). */
+  readonly secretArn: string;
+  /**
+   * Endpoint to connect to instead of the secret's `host` (`DB_HOST`): stage 5's second region
+   * names its own cluster, so that nothing it serves depends on a cross-region connection.
+   * @default - the secret's host
+   */
+  readonly host?: string;
+  /** Endpoint for reads that tolerate replica lag (`DB_READER_HOST`). @default - reads go to `host` */
+  readonly readerHost?: string;
+  /**
+   * Whether the app creates its schema at start (`DB_MIGRATE`). False in stage 5's second region:
+   * Aurora does not forward DDL, so the app waits for the primary region's migration instead.
+   * @default true
+   */
+  readonly migrate?: boolean;
+  /**
+   * Whether the cluster forwards DML to the global database's primary (`DB_WRITE_FORWARDING`):
+   * the app then sets `apg_write_forward.consistency_mode` on its writer sessions.
+   * @default false
+   */
+  readonly writeForwarding?: boolean;
 }
 
 /** The lines after `#!/bin/bash`. */
@@ -44,8 +74,11 @@ export function bootScriptLines(settings: BootSettings): string[] {
   };
   if (settings.database) {
     vars.DB_SECRET_ARN = settings.database.secretArn;
-    if (settings.database.globalCluster) vars.DB_GLOBAL_CLUSTER = settings.database.globalCluster;
+    if (settings.database.host) vars.DB_HOST = settings.database.host;
     if (settings.database.readerHost) vars.DB_READER_HOST = settings.database.readerHost;
+    // Written only when they differ from the defaults: the user data of stages 1-4 stays as it was.
+    if (settings.database.migrate === false) vars.DB_MIGRATE = 'false';
+    if (settings.database.writeForwarding) vars.DB_WRITE_FORWARDING = 'true';
   }
   if (settings.cache) {
     vars.CACHE_ENDPOINT = settings.cache.endpoint;
@@ -56,6 +89,9 @@ export function bootScriptLines(settings: BootSettings): string[] {
   if (settings.dataVolumeId) {
     vars.DATA_VOLUME_ID = settings.dataVolumeId;
     vars.DATA_MOUNT = DATA_MOUNT;
+  }
+  if (settings.cloudFormationSignal) {
+    vars.CFN_SIGNAL_STACK = settings.cloudFormationSignal.stackName;
   }
   for (const [key, value] of Object.entries(vars)) {
     if (value.includes("'")) throw new Error(`boot setting ${key} must not contain a single quote: ${value}`);

@@ -4,7 +4,6 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { bootScriptLines } from './boot-script';
 
@@ -45,17 +44,31 @@ export interface DatabaseConnection {
   /** Secret with `host`, `port`, `dbname`, `username` and `password` keys. */
   readonly secret: secretsmanager.ISecret;
   /**
-   * Identifier of the global database whose writer endpoint replaces the secret's `host` (stage
-   * 5): it follows switchovers and failovers, in either region. The boot script looks it up
-   * (`rds:DescribeGlobalClusters`, granted on that global database only).
+   * Endpoint the app connects to instead of the secret's `host`. Stage 5's second region names
+   * its own cluster (its reader endpoint, with write forwarding), so that it reads and writes
+   * without a cross-region connection of its own.
    * @default - the secret's host
    */
-  readonly globalCluster?: string;
+  readonly host?: string;
   /**
    * Read-only endpoint for queries that tolerate replica lag.
-   * @default - reads go to the writer
+   * @default - reads go to `host`
    */
   readonly readerHost?: string;
+  /**
+   * Whether the app creates its schema at start. False where DDL cannot run (stage 5's second
+   * region: Aurora global write forwarding forwards DML only); the app then waits, reporting it
+   * in readiness, until the primary region's schema has replicated.
+   * @default true
+   */
+  readonly migrate?: boolean;
+  /**
+   * Whether the cluster forwards DML to the global database's primary (Aurora PostgreSQL global
+   * write forwarding, enabled on the cluster): the app sets `apg_write_forward.consistency_mode`
+   * to `session` on its writer connections, without which Aurora does not forward writes.
+   * @default false
+   */
+  readonly writeForwarding?: boolean;
 }
 
 export interface BootOptions {
@@ -76,11 +89,19 @@ export interface BootOptions {
   /** URL of the job queue. */
   readonly queueUrl?: string;
   /**
-   * How the boot script decides the app started: `http` waits for `/health`, `process` for the
-   * service to stay up (workers serve no HTTP).
+   * How the boot script decides the app started: `http` waits for liveness (`/health/live`) and,
+   * on an instance with a data volume (the single box), for readiness (`/health`) too; `process`
+   * for the service to stay up (workers serve no HTTP).
    * @default 'http'
    */
   readonly healthCheck?: 'http' | 'process';
+  /**
+   * The resource whose CreationPolicy awaits this instance's signal, which the boot script sends
+   * (the single box). Leave unset for an Auto Scaling group: signal it with
+   * `userData.addSignalOnExitCommand(group)`.
+   * @default - the script sends no signal
+   */
+  readonly cloudFormationSignal?: { readonly stackName: string };
 }
 
 /** How an app instance reaches Valkey. */
@@ -105,13 +126,6 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
     actions: ['s3:GetObject'],
     resources: [asset.bucket.arnForObjects(asset.s3ObjectKey)],
   }));
-  const globalCluster = options.database?.globalCluster;
-  if (globalCluster) {
-    options.role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['rds:DescribeGlobalClusters'],
-      resources: [Stack.of(scope).formatArn({ service: 'rds', region: '', resource: 'global-cluster', resourceName: globalCluster, arnFormat: ArnFormat.COLON_RESOURCE_NAME })],
-    }));
-  }
   const userData = ec2.UserData.forLinux();
   userData.addCommands(...bootScriptLines({
     stageLabel: options.stageLabel,
@@ -122,12 +136,17 @@ export function bootUserData(scope: Construct, options: BootOptions): ec2.UserDa
     appLogGroup: options.appLogGroup.logGroupName,
     systemLogGroup: options.systemLogGroup.logGroupName,
     database: options.database && {
-      secretArn: options.database.secret.secretArn, globalCluster: options.database.globalCluster, readerHost: options.database.readerHost,
+      secretArn: options.database.secret.secretArn,
+      host: options.database.host,
+      readerHost: options.database.readerHost,
+      migrate: options.database.migrate,
+      writeForwarding: options.database.writeForwarding,
     },
     cache: options.cache && { endpoint: options.cache.endpoint, secretArn: options.cache.authToken.secretArn },
     queueUrl: options.queueUrl,
     healthCheck: options.healthCheck,
     dataVolumeId: options.dataVolume?.volumeId,
+    cloudFormationSignal: options.cloudFormationSignal,
   }));
   return userData;
 }

@@ -14,7 +14,7 @@ describe('readSettings', () => {
       stage: '3 load-balanced',
       database: {
         host: 'db', port: 5433, database: 'app', user: 'app', password: 'secret', sslMode: 'verify-full',
-        sslRootCert: '/etc/pki/rds/global-bundle.pem', readerHost: 'db-ro',
+        sslRootCert: '/etc/pki/rds/global-bundle.pem', readerHost: 'db-ro', migrate: true, writeForwarding: false, connectTimeoutMs: 20000,
       },
       cacheUrl: 'rediss://:token@cache:6380',
       queueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/jobs',
@@ -24,7 +24,13 @@ describe('readSettings', () => {
 
   test('defaults what is optional', () => {
     expect(readSettings(base)).toMatchObject({ port: 8080, stage: 'unknown', cacheUrl: undefined, queueUrl: undefined,
-      database: { port: 5432, sslMode: 'disable', readerHost: undefined } });
+      database: { port: 5432, sslMode: 'disable', readerHost: undefined, migrate: true, writeForwarding: false } });
+  });
+
+  // Stage 5's second region: Aurora global write forwarding forwards DML only, so the schema is
+  // migrated in the primary region and the secondary's writer sessions forward writes.
+  test('reads the second region\'s database settings: no migration, write forwarding', () => {
+    expect(readSettings({ ...base, DB_MIGRATE: 'false', DB_WRITE_FORWARDING: 'true' }).database).toMatchObject({ migrate: false, writeForwarding: true });
   });
 
   test.each([
@@ -36,6 +42,9 @@ describe('readSettings', () => {
     [{ CACHE_URL: 'memcached://x' }, 'invalid setting CACHE_URL="memcached://x": expected a redis:// or rediss:// URL'],
     [{ QUEUE_URL: 'https://example.com/q' }, 'invalid setting QUEUE_URL="https://example.com/q": expected an SQS queue URL or local:'],
     [{ DEPENDENCY_TIMEOUT_MS: '50' }, 'invalid setting DEPENDENCY_TIMEOUT_MS="50": expected an integer from 100 to 30000'],
+    [{ DB_MIGRATE: 'no' }, 'invalid setting DB_MIGRATE="no": expected true or false'],
+    [{ DB_WRITE_FORWARDING: '1' }, 'invalid setting DB_WRITE_FORWARDING="1": expected true or false'],
+    [{ DB_CONNECT_TIMEOUT_MS: '500' }, 'invalid setting DB_CONNECT_TIMEOUT_MS="500": expected an integer from 1000 to 60000'],
   ])('stops on %j with one line', (override, message) => {
     expect(() => readSettings({ ...base, ...override })).toThrow(message);
   });

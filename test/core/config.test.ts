@@ -57,8 +57,8 @@ describe('parseConfig', () => {
     ['certificateArn', 'arn:aws:acm:eu-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012', 'load balancer\'s region "us-east-1"'],
     ['alarmEmail', 'ops@', 'one e-mail address'],
     ['alarmEmail', 'a@b.com,c@d.com', 'one e-mail address'],
-    ['minCapacity', 1, 'an integer from 2 to 100'],
-    ['maxCapacity', '1.5', 'an integer from 2 to 100'],
+    ['minCapacity', 1, 'an integer from 2 to 99'],
+    ['maxCapacity', '1.5', 'an integer from 3 to 100'],
     ['dbMaxCapacity', 300, 'ACUs from 1 to 256'],
     ['dbMinCapacity', 0.25, 'ACUs from 0 to 256 in steps of 0.5'],
     ['natGateways', 3, 'an integer from 1 to 2'],
@@ -95,7 +95,7 @@ describe('parseConfig', () => {
     const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
     const secondaryCertificateArn = certificateArn.replace('us-east-1', 'us-west-2');
     expect(parse({ stage: 5 }).dbMinCapacity).toBe(0.5);
-    expect(parse({ stage: 4 }).dbMinCapacity).toBe(0);
+    expect(parse({ stage: 4 }).dbMinCapacity).toBe(0.5);
     expect(refusal({ stage: 5, dbMinCapacity: 0 }).message).toBe('invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256 in steps of 0.5');
     expect(refusal({ stage: 5, certificateArn }).key).toBe('hostedZoneName');
     const zone = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
@@ -108,6 +108,61 @@ describe('parseConfig', () => {
   });
 
   test('refuses a maximum capacity below the minimum', () => {
-    expect(refusal({ minCapacity: 4, maxCapacity: 3 }).message).toContain('an integer from 4 to 100');
+    expect(refusal({ minCapacity: 4, maxCapacity: 3 }).message).toContain('an integer from 5 to 100');
+  });
+
+  // AWS rule: an AutoScalingRollingUpdate keeps MinInstancesInService (= minCapacity) in service
+  // and must launch one more; with MaxSize == MinInstancesInService CloudFormation rejects the update.
+  test('refuses maxCapacity equal to minCapacity: the rolling update needs room for one more instance', () => {
+    const error = refusal({ minCapacity: 3, maxCapacity: 3 });
+    expect(error.key).toBe('maxCapacity');
+    expect(error.message).toBe('invalid value for "maxCapacity": "3"; accepted: an integer from 4 to 100: greater than minCapacity (3), since a rolling update keeps minCapacity instances in service and needs room for one more');
+    expect(parse({ minCapacity: 3, maxCapacity: 4 }).maxCapacity).toBe(4);
+    expect(refusal({ minCapacity: 100, maxCapacity: 100 }).key).toBe('minCapacity');
+  });
+
+  // Aurora Serverless v2 with MinCapacity 0 pauses after 5 idle minutes and takes ~15 s to resume,
+  // longer than the app's database timeout: the first requests after idle fail.
+  test('defaults the database minimum to 0.5 ACU, which never pauses; 0 (auto-pause) only when set, before stage 5', () => {
+    expect(DEFAULTS.dbMinCapacity).toBe(0.5);
+    for (const stage of [2, 3, 4, 5]) expect(parse({ stage }).dbMinCapacity).toBe(0.5);
+    expect(parse({ stage: 2, dbMinCapacity: 0 }).dbMinCapacity).toBe(0);
+    expect(parse({ stage: 2, dbMinCapacity: '0' }).dbMinCapacity).toBe(0);
+    expect(refusal({ stage: 5, dbMinCapacity: 0 }).key).toBe('dbMinCapacity');
+  });
+
+  // Regions joined later (peering, Transit Gateway) need address ranges that do not overlap.
+  test('gives the second region its own VPC range, refused when it overlaps vpcCidr', () => {
+    expect(parse({ stage: 5 }).secondaryVpcCidr).toBe('10.1.0.0/16');
+    expect(parse({ stage: 5, secondaryVpcCidr: '172.16.0.0/16' }).secondaryVpcCidr).toBe('172.16.0.0/16');
+    const error = refusal({ stage: 5, secondaryVpcCidr: '10.0.0.0/16' });
+    expect(error.key).toBe('secondaryVpcCidr');
+    expect(error.message).toBe('invalid value for "secondaryVpcCidr": "10.0.0.0/16"; accepted: an IPv4 network from /16 to /20 that does not overlap vpcCidr "10.0.0.0/16" (the regions\' VPCs must be joinable), like 10.1.0.0/16');
+    expect(refusal({ stage: 5, vpcCidr: '10.1.16.0/20' }).key).toBe('secondaryVpcCidr');
+    expect(refusal({ stage: 5, vpcCidr: '10.0.0.0/16', secondaryVpcCidr: '10.0.128.0/20' }).key).toBe('secondaryVpcCidr');
+    expect(parse({ stage: 5, vpcCidr: '10.0.0.0/20', secondaryVpcCidr: '10.0.16.0/20' }).secondaryVpcCidr).toBe('10.0.16.0/20');
+    // Before stage 5 a default that overlaps a chosen vpcCidr is not an error; a chosen one is.
+    expect(parse({ stage: 1, vpcCidr: '10.1.0.0/16' }).vpcCidr).toBe('10.1.0.0/16');
+    expect(refusal({ stage: 1, secondaryVpcCidr: '10.0.0.0/16' }).key).toBe('secondaryVpcCidr');
+    expect(refusal({ secondaryVpcCidr: '10.1.0.0/8' }).message).toContain('from /16 to /20');
+  });
+
+  test('keepBox is true or false, off by default', () => {
+    expect(parse({ stage: 3 }).keepBox).toBe(false);
+    expect(parse({ stage: 3, keepBox: true }).keepBox).toBe(true);
+    expect(parse({ stage: 3, keepBox: 'true' }).keepBox).toBe(true);
+    expect(refusal({ stage: 3, keepBox: 'yes' }).message).toBe('invalid value for "keepBox": "yes"; accepted: true or false');
+  });
+
+  test('pins the image per region with an AMI ID, the second region\'s too when the first is pinned at stage 5', () => {
+    expect(parse({}).imageId).toBeUndefined();
+    expect(parse({ imageId: 'ami-0123456789abcdef0' }).imageId).toBe('ami-0123456789abcdef0');
+    expect(parse({ imageId: 'ami-12345678' }).imageId).toBe('ami-12345678');
+    for (const bad of ['ami-123', 'ami-0123456789ABCDEF0', 'i-0123456789abcdef0', 'ami-0123456789abcdef01']) {
+      expect(refusal({ imageId: bad }).message).toContain('an AMI ID: ami- and 8 or 17 lowercase hex digits');
+    }
+    expect(refusal({ stage: 5, imageId: 'ami-0123456789abcdef0' }).key).toBe('secondaryImageId');
+    expect(parse({ stage: 5, imageId: 'ami-0123456789abcdef0', secondaryImageId: 'ami-0fedcba9876543210' }).secondaryImageId).toBe('ami-0fedcba9876543210');
+    expect(refusal({ secondaryImageId: 'ami-x' }).key).toBe('secondaryImageId');
   });
 });

@@ -1,6 +1,7 @@
 import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuroraDatabase, AuroraDatabaseProps } from '../../lib/aurora-database';
+import { AURORA_POSTGRES_VERSION } from '../../core/versions';
 import { bareStack, testVpc } from '../support/bare-stack';
 
 function build(extra: Partial<AuroraDatabaseProps> = {}, withTopic = false) {
@@ -63,6 +64,17 @@ describe('AuroraDatabase', () => {
     const { t: alarmed } = build({}, true);
     alarmed.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 80 });
     alarmed.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DatabaseConnections' });
+  });
+
+  // Aurora: a global database's clusters must run one engine version; an instance that upgrades its
+  // own minor in a maintenance window drifts from the secondary stage 5 creates and from Terraform's
+  // pinned engine_version (which would then plan a downgrade).
+  test('pins the engine version of core/versions.ts, with automatic minor version upgrades off on every instance', () => {
+    const { t: withReaders } = build({ readers: 2 });
+    withReaders.hasResourceProperties('AWS::RDS::DBCluster', { EngineVersion: AURORA_POSTGRES_VERSION });
+    const instances = Object.values(withReaders.findResources('AWS::RDS::DBInstance'));
+    expect(instances).toHaveLength(3);
+    expect(instances.map((i) => i.Properties.AutoMinorVersionUpgrade)).toEqual([false, false, false]);
   });
 
   test.each([-1, 16, 1.5])('errors when readers is %p', (readers) => {

@@ -57,6 +57,19 @@ describe('AuroraSecondaryCluster', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 80 });
   });
 
+  // Aurora PostgreSQL global write forwarding (EnableGlobalWriteForwarding): the second region's
+  // clients write through this cluster; without it a secondary refuses every write.
+  test('forwards writes to the primary by default, and can be built without', () => {
+    t.hasResourceProperties('AWS::RDS::DBCluster', { EnableGlobalWriteForwarding: true });
+    build({ writeForwarding: false }).t.hasResourceProperties('AWS::RDS::DBCluster', { EnableGlobalWriteForwarding: false });
+  });
+
+  // A global database's clusters must run one engine version: no instance upgrades on its own.
+  test('turns automatic minor version upgrades off on every instance', () => {
+    const instances = Object.values(t.findResources('AWS::RDS::DBInstance')) as any[];
+    expect(instances.map((i) => i.Properties.AutoMinorVersionUpgrade)).toEqual([false, false]);
+  });
+
   test('errors on a capacity that would let it pause', () => {
     expect(() => build({ minCapacity: 0 })).toThrow('a global database cannot pause');
   });

@@ -3,6 +3,7 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import { AL2023_ARM64_PARAMETER } from '../../lib/app-launch-template';
 import { SingleBox, SingleBoxProps } from '../../lib/single-box';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 
@@ -28,16 +29,44 @@ describe('SingleBox with a local database', () => {
     dataVolume: new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) }),
   }));
 
+  // Issue 11 item 7: without a CreationPolicy, CloudFormation reported the box created while its
+  // boot had failed; the boot script signals it, naming the resource by its logical-ID tag.
+  test('awaits the boot script\'s signal, which reads the instance\'s logical-ID tag', () => {
+    t.hasResource('AWS::EC2::Instance', { CreationPolicy: { ResourceSignal: { Timeout: 'PT30M' } } });
+    const userData = JSON.stringify(t.findResources('AWS::EC2::Instance'));
+    expect(userData).toContain("export CFN_SIGNAL_STACK='Test'");
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [{ Action: 'ec2:DescribeTags', Effect: 'Allow', Resource: '*' }] },
+    });
+  });
+
   test('runs AL2023 arm64 with IMDSv2, an encrypted root volume and detailed monitoring', () => {
     t.hasResourceProperties('AWS::EC2::Instance', {
       InstanceType: 't4g.small',
       Monitoring: true,
-      ImageId: { Ref: Match.stringLikeRegexp('al2023.*arm64') },
+      ImageId: `{{resolve:ssm:${AL2023_ARM64_PARAMETER}}}`,
       BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: Match.objectLike({ Encrypted: true, VolumeType: 'gp3' }) }],
     });
     t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
       LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' } },
     });
+  });
+
+  // A template parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id> is re-resolved on
+  // every deploy, and a new ImageId replaces the instance: a new Amazon Linux release would
+  // replace the box (downtime, volume hand-over) on an unrelated deploy. A dynamic reference is
+  // resolved only when the instance is created or changed.
+  test('takes no image parameter that every deploy re-resolves', () => {
+    expect(AL2023_ARM64_PARAMETER).toBe('/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64');
+    expect(JSON.stringify(t.toJSON().Parameters ?? {})).not.toContain('AWS::EC2::Image::Id');
+  });
+
+  test('runs the given image as a literal AMI ID', () => {
+    const { t: pinned } = build((stack) => ({
+      dataVolume: new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) }),
+      machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }),
+    }));
+    pinned.hasResourceProperties('AWS::EC2::Instance', { ImageId: 'ami-0123456789abcdef0' });
   });
 
   test('is reached through Session Manager, not SSH', () => {

@@ -6,7 +6,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Stack } from 'aws-cdk-lib';
-import { WebTier, WebTierProps } from '../../lib/web-tier';
+import { AL2023_ARM64_PARAMETER } from '../../lib/app-launch-template';
+import { LIVENESS_PATH, WebTier, WebTierProps } from '../../lib/web-tier';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 
 /** The tier with its required props, plus what `extra` makes in the same stack. */
@@ -44,7 +45,7 @@ describe('WebTier', () => {
       }),
     });
     t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', {
-      HealthCheckPath: '/health', HealthCheckIntervalSeconds: 15, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3, Matcher: { HttpCode: '200' },
+      HealthCheckPath: '/health/live', HealthCheckIntervalSeconds: 15, HealthyThresholdCount: 2, UnhealthyThresholdCount: 3, Matcher: { HttpCode: '200' },
     });
   });
 
@@ -99,7 +100,11 @@ describe('WebTier', () => {
     const https = build((stack) => ({ certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }));
     https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Protocol: 'HTTPS', Port: 443, SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06' });
     https.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
-      Protocol: 'HTTP', Port: 80, DefaultActions: [Match.objectLike({ Type: 'redirect' })],
+      Protocol: 'HTTP', Port: 80,
+      DefaultActions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', StatusCode: 'HTTP_301' } }],
+    });
+    https.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 443 }), Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80 })]),
     });
   });
 
@@ -147,6 +152,67 @@ describe('WebTier', () => {
   });
 
   test('errors when fewer than 2 instances are asked for', () => {
-    expect(() => build(() => ({ minCapacity: 1 }))).toThrow('WebTier needs 2 <= minCapacity <= maxCapacity, got 1 and 6');
+    expect(() => build(() => ({ minCapacity: 1 }))).toThrow('WebTier needs minCapacity >= 2 (one instance per AZ), got 1');
+  });
+
+  // CloudFormation (AutoScalingRollingUpdate): MinInstancesInService must be less than the group's MaxSize.
+  test('errors when maxCapacity does not exceed minCapacity, which the rolling update keeps in service', () => {
+    expect(() => build(() => ({ minCapacity: 3, maxCapacity: 3 }))).toThrow(
+      'WebTier needs maxCapacity > minCapacity (a rolling update keeps minCapacity in service and adds one replacement), got minCapacity 3 and maxCapacity 3: raise maxCapacity to at least 4');
+    expect(() => build(() => ({ minCapacity: 4, maxCapacity: 3 }))).toThrow('WebTier needs maxCapacity > minCapacity');
+    expect(() => build(() => ({ minCapacity: 3, maxCapacity: 4 }))).not.toThrow();
+  });
+
+  // Liveness is not readiness: with the ELB health type the group replaces every instance whose
+  // target health check fails, so a check on /health (database and cache) would replace the
+  // whole fleet during a dependency failover.
+  test('checks targets, and so the group, on the liveness path, not on readiness', () => {
+    expect(LIVENESS_PATH).toBe('/health/live');
+    t.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health/live' });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'UnHealthyHostCount', AlarmDescription: Match.stringLikeRegexp('liveness check \\(/health/live\\)') });
+    expect(JSON.stringify(t.findResources('AWS::ElasticLoadBalancingV2::TargetGroup'))).not.toContain('"/health"');
+  });
+
+  // Nothing changes unless the code says so: a template parameter of type
+  // AWS::SSM::Parameter::Value<AWS::EC2::Image::Id> is re-resolved on every deploy, so a new
+  // Amazon Linux release would roll every instance on an unrelated deploy.
+  test('reads the default image through a dynamic reference, not a parameter every deploy re-resolves', () => {
+    expect(JSON.stringify(t.toJSON().Parameters ?? {})).not.toContain('AWS::EC2::Image::Id');
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: Match.objectLike({ ImageId: `{{resolve:ssm:${AL2023_ARM64_PARAMETER}}}` }),
+    });
+  });
+
+  test('runs the given image as a literal AMI ID', () => {
+    const pinned = build(() => ({ machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) }));
+    pinned.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ ImageId: 'ami-0123456789abcdef0' }) });
+  });
+
+  // ELB: a load balancer takes one listener per port (DuplicateListener), and CloudFormation
+  // creates a resource under a new logical ID before it deletes the old one. So whether a
+  // certificate is given or the load balancer sits behind CloudFront, a port must always belong
+  // to the same logical ID, or adding the certificate to a deployed stage fails.
+  test('keeps each listener port under one logical ID with or without a certificate and behind CloudFront or not', () => {
+    const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    const only = { prefixListId: 'pl-3b927c52', headerName: 'X-Origin-Verify', headerValue: 'from-a-secret' };
+    const variants: Array<(stack: Stack) => Partial<WebTierProps>> = [
+      () => ({}),
+      (stack) => ({ certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }),
+      () => ({ cloudFrontOnly: only }),
+      (stack) => ({ cloudFrontOnly: only, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }),
+    ];
+    const owners = new Map<number, Set<string>>();
+    for (const variant of variants) {
+      const listeners = build(variant).findResources('AWS::ElasticLoadBalancingV2::Listener');
+      const ports = Object.values<any>(listeners).map((l) => l.Properties.Port);
+      expect(new Set(ports).size).toBe(ports.length);
+      for (const [logicalId, l] of Object.entries<any>(listeners)) {
+        owners.set(l.Properties.Port, (owners.get(l.Properties.Port) ?? new Set()).add(logicalId));
+      }
+    }
+    expect(Object.fromEntries([...owners].map(([port, ids]) => [port, [...ids]]))).toEqual({
+      80: [expect.stringMatching(/^WebLoadBalancerHttpListener/)],
+      443: [expect.stringMatching(/^WebLoadBalancerHttpsListener/)],
+    });
   });
 });

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AL2023_ARM64_PARAMETER } from '../../lib/app-launch-template';
 import { WorkerGroup, WorkerGroupProps } from '../../lib/worker-group';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 
@@ -77,6 +78,21 @@ describe('WorkerGroup', () => {
     const userData = JSON.stringify(cached.findResources('AWS::EC2::LaunchTemplate'));
     expect(userData).toContain("export CACHE_ENDPOINT='cache.internal:6380'");
     expect(userData).toContain('export CACHE_SECRET_ARN=');
+  });
+
+  // A template parameter of type AWS::SSM::Parameter::Value<AWS::EC2::Image::Id> is re-resolved
+  // on every deploy: a new Amazon Linux release would roll every worker on an unrelated deploy.
+  test('reads the default image when the launch template changes only, and runs a given image as is', () => {
+    expect(JSON.stringify(t.toJSON().Parameters ?? {})).not.toContain('AWS::EC2::Image::Id');
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ ImageId: `{{resolve:ssm:${AL2023_ARM64_PARAMETER}}}` }) });
+    const pinned = build(() => ({ machineImage: ec2.MachineImage.genericLinux({ 'us-east-1': 'ami-0123456789abcdef0' }) }));
+    pinned.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: Match.objectLike({ ImageId: 'ami-0123456789abcdef0' }) });
+  });
+
+  test('notifies the alarm topic of launches and terminations', () => {
+    t.hasResourceProperties('AWS::AutoScaling::AutoScalingGroup', {
+      NotificationConfigurations: [{ TopicARN: { Ref: Match.stringLikeRegexp('^Topic') }, NotificationTypes: Match.arrayWith(['autoscaling:EC2_INSTANCE_LAUNCH_ERROR']) }],
+    });
   });
 
   test('errors when asked for no workers', () => {

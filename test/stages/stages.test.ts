@@ -180,7 +180,8 @@ describe('stage 1: single box', () => {
     app.hasResourceProperties('AWS::EC2::Instance', {
       InstanceType: 't4g.small',
       Monitoring: true,
-      ImageId: { Ref: Match.stringLikeRegexp('SsmParameterValue.*al2023.*arm64') },
+      // Resolved when the box is created or replaced, not at every deploy (issue 11 item 8).
+      ImageId: Match.stringLikeRegexp('^\\{\\{resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023.*arm64\\}\\}$'),
       UserData: { 'Fn::Base64': Match.objectLike({}) },
     });
     expect(JSON.stringify(s.templates[APP])).toContain("export DB_MODE='local'");
@@ -277,9 +278,9 @@ describe('stage 3: load balanced', () => {
     });
   });
 
-  test('health-checks /health and scales on CPU and on requests per target', () => {
+  test('health-checks liveness (/health/live, not the dependencies) and scales on CPU and on requests per target', () => {
     const app = s.template(APP);
-    app.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health', Port: APP_PORT });
+    app.hasResourceProperties('AWS::ElasticLoadBalancingV2::TargetGroup', { HealthCheckPath: '/health/live', Port: APP_PORT });
     app.hasResourceProperties('AWS::AutoScaling::ScalingPolicy', {
       TargetTrackingConfiguration: Match.objectLike({
         PredefinedMetricSpecification: { PredefinedMetricType: 'ASGAverageCPUUtilization' }, TargetValue: 70,
@@ -485,6 +486,11 @@ describe('stage 5: multi-region', () => {
       },
     });
     expect(cluster.Properties.MasterUsername).toBeUndefined();
+    // Aurora PostgreSQL global write forwarding: a secondary refuses writes without it.
+    expect(cluster.Properties.EnableGlobalWriteForwarding).toBe(true);
+    for (const stack of [DATA, DATA2]) {
+      expect(resources(stack, 'AWS::RDS::DBInstance').map(([, i]) => i.Properties.AutoMinorVersionUpgrade)).toEqual([false, false]);
+    }
     s.template(DATA2).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
     s.template(DATA2).hasResourceProperties('AWS::RDS::DBClusterParameterGroup', { Parameters: Match.objectLike({ 'rds.force_ssl': '1' }) });
     expect(resources(DATA2, 'AWS::RDS::DBInstance')).toHaveLength(2);
@@ -493,14 +499,19 @@ describe('stage 5: multi-region', () => {
   test('points the second region at its own cluster with the replicated secret, and at its own cache and queue', () => {
     const app2 = JSON.stringify(s.templates[APP2]);
     expect(app2).toMatch(/export DB_SECRET_ARN='",\{"Fn::Join":\[":",\[.*?"us-west-2"/);
-    // Writes (and migrations) through the global writer endpoint, looked up by the boot script; reads from this region's cluster.
-    for (const app of [app2, JSON.stringify(s.templates[APP])]) expect(app).toContain("export DB_GLOBAL_CLUSTER='webapp-global'");
+    // Each region reads and writes through its own cluster (the second through global write
+    // forwarding): no instance looks up or connects to the global writer endpoint in another region.
     expect(app2).toMatch(/export DB_READER_HOST='",\{"Fn::GetStackOutput":\{"StackName":"webapp-data-us-west-2","Region":"us-west-2"/);
-    const statements = resourcesOfType(s.templates[APP2], 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
-    expect(statements).toContainEqual(expect.objectContaining({
-      Action: 'rds:DescribeGlobalClusters',
-      Resource: { 'Fn::Join': ['', ['arn:aws:rds::', { Ref: 'AWS::AccountId' }, ':global-cluster:webapp-global']] },
-    }));
+    expect(app2).toMatch(/export DB_HOST='",\{"Fn::GetStackOutput":\{"StackName":"webapp-data-us-west-2","Region":"us-west-2"/);
+    // Schema migrations (DDL, which forwarding refuses) run in the primary region only.
+    expect(app2).toContain("export DB_MIGRATE='false'");
+    expect(app2).toContain("export DB_WRITE_FORWARDING='true'");
+    expect(JSON.stringify(s.templates[APP])).not.toContain("export DB_MIGRATE='false'");
+    for (const name of [APP, APP2]) {
+      expect(JSON.stringify(s.templates[name])).not.toContain('DB_GLOBAL_CLUSTER');
+      const actions = resourcesOfType(s.templates[name], 'AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [st.Action].flat());
+      expect(actions).not.toContain('rds:DescribeGlobalClusters');
+    }
     const crossRegion: string[] = [];
     for (const [name, t] of Object.entries(s.templates).filter(([n]) => n.endsWith('-us-west-2'))) {
       for (const ref of findKey(t, 'Fn::GetStackOutput') as any[]) {

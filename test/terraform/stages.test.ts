@@ -4,6 +4,7 @@
  * per stack from `Testing.synth`.
  */
 import { STAGES } from '../../core/stages';
+import { AURORA_POSTGRES_VERSION } from '../../core/versions';
 import { TerraformStacks } from '../../tools/parity';
 import { synthTerraformStage, testingSynth } from '../support/terraform';
 
@@ -74,7 +75,7 @@ describe('stage 1 as Terraform', () => {
     // Only the settings refer to Terraform values; everything else is the shell's own.
     expect(interpolations.every((i) => /^\$\{(aws_|data\.terraform_remote_state)/.test(i))).toBe(true);
     expect(userData).toContain("export DB_MODE='local'");
-    expect(userData).toContain('$${DB_GLOBAL_CLUSTER:-}');
+    expect(userData).toContain('$${CACHE_ENDPOINT:-}');
     expect(userData).not.toMatch(/(?<!%)%\{/);
   });
 
@@ -105,7 +106,7 @@ describe('stage 2 as Terraform', () => {
     expect(cluster).toMatchObject({
       engine: 'aurora-postgresql', engine_version: '16.6', port: 5433, storage_encrypted: true, deletion_protection: true,
       skip_final_snapshot: false, backup_retention_period: 7, iam_database_authentication_enabled: true, lifecycle: { prevent_destroy: true },
-      serverlessv2_scaling_configuration: { min_capacity: 0, max_capacity: 8 }, database_name: 'app', master_username: 'app_admin',
+      serverlessv2_scaling_configuration: { min_capacity: 0.5, max_capacity: 8 }, database_name: 'app', master_username: 'app_admin',
     });
     expect(cluster.master_password).toMatch(/^\$\{random_password\.Database_Password_[0-9A-F]{8}\.result\}$/);
     const [[, version]] = resources(DATA, 'aws_secretsmanager_secret_version');
@@ -268,7 +269,8 @@ describe('stage 5 as Terraform', () => {
     expect(global).toMatchObject({ global_cluster_identifier: 'webapp-global', deletion_protection: true, force_destroy: false });
     expect(global.source_db_cluster_identifier).toBe('${aws_rds_cluster.Database_Cluster_C6094C50.arn}');
     const [primary] = resources(DATA, 'aws_rds_cluster');
-    expect(primary.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['global_cluster_identifier'] });
+    // Write forwarding on the primary is set by hand once it is a member (runbook 4-to-5): Terraform leaves it.
+    expect(primary.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ['global_cluster_identifier', 'enable_global_write_forwarding'] });
     expect(primary.serverlessv2_scaling_configuration.min_capacity).toBe(0.5);
     const secret = resources(DATA, 'aws_secretsmanager_secret').find((r) => /Aurora/.test(r.description));
     expect(secret.replica).toEqual([{ region: 'us-west-2' }]);
@@ -281,7 +283,35 @@ describe('stage 5 as Terraform', () => {
     expect(secondary.kms_key_id).toMatch(/aws_kms_key\./);
     const userData = Object.values<string>((tf[APP2] as any).locals)[0];
     expect(userData).toMatch(/export DB_SECRET_ARN='\$\{replace\(.*":us-east-1:", ":us-west-2:"\)\}'/);
-    expect(userData).toContain("export DB_GLOBAL_CLUSTER='webapp-global'");
+    // Its own cluster's endpoint instead of the secret's host (the primary's writer); no migrations there.
+    expect(userData).toMatch(/export DB_HOST='\$\{data\.terraform_remote_state\.[^}]*reader_endpoint\}'/);
+    expect(userData).toContain("export DB_MIGRATE='false'");
+    expect(userData).toContain("export DB_WRITE_FORWARDING='true'");
+  });
+
+  // Each region reads and writes through its own cluster: the secondary forwards DML to the primary
+  // (enable_global_write_forwarding); no instance looks up the global writer in another region.
+  test('forwards the second region\'s writes through its own cluster, and no instance reads the global writer endpoint', () => {
+    const [secondary] = resources(DATA2, 'aws_rds_cluster');
+    expect(secondary.enable_global_write_forwarding).toBe(true);
+    expect(JSON.stringify(secondary.lifecycle)).not.toContain('enable_global_write_forwarding');
+    for (const app of [APP, APP2]) {
+      expect(JSON.stringify(tf[app])).not.toContain('DB_GLOBAL_CLUSTER');
+      expect(JSON.stringify(tf[app])).not.toContain('rds:DescribeGlobalClusters');
+    }
+    const network = (stack: string) => resources(stack, 'aws_vpc')[0].cidr_block;
+    expect([network(NETWORK), network(`${NETWORK}-us-west-2`)]).toEqual(['10.0.0.0/16', '10.1.0.0/16']);
+  });
+
+  // A global database's clusters must run one engine version: none upgrades on its own, so
+  // Terraform's pinned engine_version never plans a downgrade.
+  test('pins the engine version on every cluster and turns automatic minor upgrades off on every instance', () => {
+    for (const stack of [DATA, DATA2]) {
+      for (const cluster of resources(stack, 'aws_rds_cluster')) expect(cluster.engine_version).toBe(AURORA_POSTGRES_VERSION);
+      const instances = resources(stack, 'aws_rds_cluster_instance');
+      expect(instances.length).toBeGreaterThanOrEqual(2);
+      for (const instance of instances) expect(instance).toMatchObject({ engine_version: AURORA_POSTGRES_VERSION, auto_minor_version_upgrade: false });
+    }
   });
 
   test('fails CloudFront\'s reads over to the second region and keeps writes on their own behavior', () => {
@@ -307,4 +337,38 @@ test.each(TERRAFORM_STAGES.slice(1).map((to) => [to - 1, to] as const))('what ho
   expect(mustStay.length).toBeGreaterThan(0);
   const present = new Set(addresses(after, () => true));
   expect(mustStay.filter((address) => !present.has(address))).toEqual([]);
+});
+
+/**
+ * 2 -> 3 in two applies (keepBox): the network stack applies first, so a one-step upgrade removes
+ * the box's internet rules long before the load balancer can take DNS.
+ */
+describe('stage 2 to 3 in two applies (keepBox) as Terraform', () => {
+  const boxAddresses = (stacks: TerraformStacks) => Object.fromEntries(Object.entries<any>(stacks[APP].resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries<any>(byName).filter(([name]) => name.startsWith('Box_')).map(([name, r]): [string, any] => [`${type}.${name}`, r])));
+  const internetRules = (stacks: TerraformStacks) => Object.entries<any>(stacks[NETWORK].resource?.aws_vpc_security_group_ingress_rule ?? {})
+    .filter(([, r]) => r.cidr_ipv4 === '0.0.0.0/0' && /AppSecurityGroup/.test(JSON.stringify(r.security_group_id)));
+  let two: TerraformStacks;
+  let kept: TerraformStacks;
+  let three: TerraformStacks;
+  beforeAll(() => {
+    two = synthTerraformStage(2);
+    kept = synthTerraformStage(3, { keepBox: true });
+    three = synthTerraformStage(3);
+  });
+
+  test('the first apply changes no argument of the box, its Elastic IP association or its internet rules', () => {
+    const before = boxAddresses(two);
+    expect(Object.keys(before).some((a) => a.startsWith('aws_instance.'))).toBe(true);
+    expect(Object.keys(before).some((a) => a.startsWith('aws_eip_association.'))).toBe(true);
+    expect(boxAddresses(kept)).toEqual(before);
+    expect(internetRules(two)).toHaveLength(2);
+    expect(internetRules(kept)).toEqual(internetRules(two));
+    expect(Object.keys((kept[APP] as any).resource)).toContain('aws_lb');
+  });
+
+  test('the second apply (keepBox off) removes them', () => {
+    expect(boxAddresses(three)).toEqual({});
+    expect(internetRules(three)).toEqual([]);
+  });
 });
