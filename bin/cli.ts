@@ -3,14 +3,16 @@
  * 2 on bad input (one line: what was wrong and what is accepted), 1 on failure.
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { advise } from '../core/capacity';
-import { DEFAULTS } from '../core/config';
+import { ConfigError, GrowthConfig, parseConfig } from '../core/config';
+import { checkContextKeys, inactiveKeyWarnings } from '../core/context-keys';
 import { projectContext } from '../core/project-context';
 import { PRICED_REGIONS } from '../core/prices';
-import { STAGE_CHOICES, STAGES, StageNumber, findStage } from '../core/stages';
-import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost } from '../tools/cost';
+import { STAGE_CHOICES, STAGES, StageNumber, findStage, moveUpAlarmName } from '../core/stages';
+import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost, renderCostRange } from '../tools/cost';
 
 // Loaded by the commands that synthesize, so `list` and `--help` do not pay for aws-cdk-lib.
 const stages = () => require('../stages') as typeof import('../stages');
@@ -27,15 +29,76 @@ function fail(message: string): never {
   process.exit(2);
 }
 
+/** `-c key=value`, repeatable, as `cdk synth -c` takes it. */
+const contextOption = () => new Option('-c, --context <key=value>', 'a configuration value on top of cdk.json (repeatable), as `cdk synth -c` takes it')
+  .argParser((pair: string, previous: string[] = []) => [...previous, pair]);
+
+/** The `-c` pairs as context; refuses a pair without `=` and `stage`, which the command's argument sets. */
+function userContext(pairs: string[] = []): Record<string, string> {
+  const context: Record<string, string> = {};
+  for (const pair of pairs) {
+    const i = pair.indexOf('=');
+    if (i <= 0) fail(`invalid -c ${JSON.stringify(pair)}; accepted: key=value`);
+    const key = pair.slice(0, i).trim();
+    if (key === 'stage') fail(`invalid -c ${JSON.stringify(pair)}; accepted: the stage as the command's argument, not as -c stage=`);
+    context[key] = pair.slice(i + 1);
+  }
+  return context;
+}
+
+/**
+ * The validated configuration of `stage`: cdk.json's context under `-c`'s, checked the way the
+ * CDK and Terraform apps check it (unknown keys, empty and bad values exit 2 with one line;
+ * keys without effect at this stage print a warning).
+ */
+function configure(stage: StageNumber, pairs?: string[]): { context: Record<string, unknown>; config: GrowthConfig } {
+  const context: Record<string, unknown> = { ...projectContext(), ...userContext(pairs), stage };
+  try {
+    checkContextKeys(context);
+    const config = parseConfig((key) => context[key]);
+    for (const warning of inactiveKeyWarnings(context, stage)) process.stderr.write(`growth-stages: warning: ${warning}\n`);
+    return { context, config };
+  } catch (error) {
+    if (error instanceof ConfigError) fail(`stage ${stage}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * The output directory, created if missing, one level at a time (Node's recursive mkdir spins
+ * forever under a read-only pseudo file system like /proc); exit 2 before anything is
+ * synthesized when it cannot be written.
+ */
+function writableDirectory(dir: string): string {
+  const full = path.resolve(dir);
+  const missing: string[] = [];
+  for (let d = full; !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  try {
+    for (const d of missing) fs.mkdirSync(d);
+    if (!fs.statSync(full).isDirectory()) throw Object.assign(new Error(), { code: 'ENOTDIR' });
+    fs.accessSync(full, fs.constants.W_OK);
+    // Root passes access checks on read-only mounts: only a write proves it.
+    const probe = path.join(full, `.growth-stages-${process.pid}`);
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe);
+  } catch (error) {
+    fail(`invalid --out ${JSON.stringify(dir)} (${(error as NodeJS.ErrnoException).code ?? 'not writable'}); accepted: a directory you can write`);
+  }
+  return full;
+}
+
 const program = new Command('growth-stages')
   .description('AWS infrastructure for a web application at five growth stages')
+  .version((require('../package.json') as { version: string }).version)
   .exitOverride()
   .configureOutput({ outputError: (text) => process.stderr.write(text.split('\n')[0] + '\n') });
 
 program.command('list')
   .description('the stages, what each adds and the failure mode it removes')
   .option('--json', 'print JSON')
-  .action((options: { json?: boolean }) => {
+  .addOption(contextOption())
+  .action((options: { json?: boolean; context?: string[] }) => {
+    const { appName } = configure(1, options.context).config;
     if (options.json) {
       process.stdout.write(JSON.stringify(STAGES, null, 2) + '\n');
       return;
@@ -43,7 +106,7 @@ program.command('list')
     for (const s of STAGES) {
       process.stdout.write(`${s.number} ${s.name}\n  adds:    ${s.adds}\n  removes: ${s.removes}\n  move up: ${s.moveUpWhen}\n`);
       for (const alarm of s.moveUpAlarms) {
-        process.stdout.write(`  alarm <appName>-move-to-${STAGES[s.number].name}-${alarm.signal}: ${alarm.means}\n`);
+        process.stdout.write(`  alarm ${moveUpAlarmName(appName, s, alarm)}: ${alarm.means}\n`);
       }
     }
   });
@@ -53,26 +116,23 @@ program.command('synth')
   .argument('<stage>', STAGE_CHOICES)
   .addOption(new Option('--engine <engine>', 'synthesis engine').choices(['cdk', 'terraform']).default('cdk'))
   .option('--out <dir>', 'output directory (default: cdk.out, or cdktf.out with --engine terraform)')
-  .action((stageArg: string, options: { engine: 'cdk' | 'terraform'; out?: string }) => {
+  .addOption(contextOption())
+  .action((stageArg: string, options: { engine: 'cdk' | 'terraform'; out?: string; context?: string[] }) => {
     const stage = findStage(stageArg);
     if (!stage) fail(`invalid stage ${JSON.stringify(stageArg)}; accepted: ${STAGE_CHOICES}`);
+    // Validated here first, so bad input exits 2 with one line in both engines.
+    const { context } = configure(stage.number, options.context);
+    const out = writableDirectory(options.out ?? (options.engine === 'terraform' ? 'cdktf.out' : 'cdk.out'));
     if (options.engine === 'terraform') {
       const { synthTerraform } = require('../terraform/main') as typeof import('../terraform/main');
-      const { ConfigError } = require('../core/config') as typeof import('../core/config');
-      try {
-        synthTerraform({ ...projectContext(), stage: stage.number }, path.resolve(options.out ?? 'cdktf.out'));
-      } catch (error) {
-        if (error instanceof ConfigError) fail(error.message);
-        throw error;
-      }
+      const stacks = synthTerraform(context, out);
+      process.stdout.write(`Terraform JSON of stage ${stage.number} ${stage.name} in ${out}; apply the stacks in this order:\n`);
+      stacks.forEach((s, i) => process.stdout.write(`  ${i + 1}. ${s.stack}  (terraform -chdir=${path.join(out, path.dirname(s.file))} apply)\n`));
       return;
     }
     const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
-    const result = spawnSync(cdk, ['synth', '-q', '-c', `stage=${stage.number}`, '-o', path.resolve(options.out ?? 'cdk.out')], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    // The app exits 2 on bad configuration; the CDK CLI reports any app failure as 1.
+    const flags = Object.entries(userContext(options.context)).flatMap(([key, value]) => ['-c', `${key}=${value}`]);
+    const result = spawnSync(cdk, ['synth', '-q', '-c', `stage=${stage.number}`, ...flags, '-o', out], { cwd: ROOT, stdio: 'inherit' });
     process.exit(result.status === 0 ? 0 : 1);
   });
 
@@ -82,13 +142,17 @@ program.command('diff')
   .argument('<to>', STAGE_CHOICES)
   .option('--json', 'print JSON (schema in the README)')
   .option('--no-color', 'no ANSI colours even on a terminal')
-  .action((fromArg: string, toArg: string, options: { json?: boolean; color: boolean }) => {
+  .addOption(contextOption())
+  .action((fromArg: string, toArg: string, options: { json?: boolean; color: boolean; context?: string[] }) => {
     const from = parseStage('from', fromArg);
     const to = parseStage('to', toArg);
     if (from === to) fail(`<from> and <to> are both stage ${from}; accepted: two different stages`);
+    configure(from, options.context);
+    configure(to, options.context);
     const { migration, renderDiff } = tools();
     const tty = process.stderr.isTTY === true;
     const diff = migration(from, to, {
+      context: userContext(options.context),
       onProgress: (stage, state) => {
         if (tty) process.stderr.write(state === 'start' ? `synthesizing stage ${stage}... ` : `${state}\n`);
       },
@@ -102,15 +166,18 @@ program.command('diagram')
   .description('an architecture diagram of a stage, generated from its synthesized templates')
   .argument('<stage>', STAGE_CHOICES)
   .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
-  .action((stageArg: string, options: { format: 'mermaid' | 'dot' }) => {
+  .addOption(contextOption())
+  .action((stageArg: string, options: { format: 'mermaid' | 'dot'; context?: string[] }) => {
     const stage = parseStage('stage', stageArg);
-    process.stdout.write(diagram().stageDiagram(stage, options.format));
+    configure(stage, options.context);
+    process.stdout.write(diagram().stageDiagram(stage, options.format, { context: userContext(options.context) }));
   });
 
 program.command('cost')
   .description('a monthly estimate from the synthesized templates and a dated price table; lines marked * are assumptions')
-  .argument('<stage>', STAGE_CHOICES)
-  .option('--region <region>', 'price region (default: the region key of cdk.json)')
+  .argument('[stages]', `a stage (${STAGE_CHOICES}) or a range of them, like 1..5`)
+  .option('--all', 'every stage: one table of monthly totals (as 1..5)')
+  .option('--region <region>', 'price region (default: the configured region)')
   .option('--acu-average <n>', 'average Aurora ACUs per instance', number('--acu-average', 0, 256), DEFAULT_ASSUMPTIONS.acuAverage)
   .option('--aurora-storage-gb <n>', 'Aurora storage, GB', number('--aurora-storage-gb', 0, 131072), DEFAULT_ASSUMPTIONS.auroraStorageGb)
   .option('--aurora-io-millions <n>', 'Aurora I/O requests a month, millions', number('--aurora-io-millions', 0, 1e6), DEFAULT_ASSUMPTIONS.auroraIoMillions)
@@ -123,20 +190,29 @@ program.command('cost')
   .option('--cdn-gb <n>', 'GB CloudFront serves a month', number('--cdn-gb', 0, 1e8), DEFAULT_ASSUMPTIONS.cdnGb)
   .option('--cdn-million-requests <n>', 'CloudFront requests a month, millions', number('--cdn-million-requests', 0, 1e7), DEFAULT_ASSUMPTIONS.cdnMillionRequests)
   .option('--replication-gb <n>', '(stage 5) GB the global database replicates a month', number('--replication-gb', 0, 1e7), DEFAULT_ASSUMPTIONS.replicationGb)
-  .option('--json', 'print JSON')
-  .action((stageArg: string, options: { region?: string; json?: boolean } & CostAssumptions) => {
-    const stage = parseStage('stage', stageArg);
+  .option('--json', 'print JSON (an array with a range)')
+  .addOption(contextOption())
+  .action((stagesArg: string | undefined, options: { all?: boolean; region?: string; json?: boolean; context?: string[] } & CostAssumptions) => {
+    const range = parseRange(stagesArg, options.all === true);
     const { synthesizeStage } = require('../tools/synth-cache') as typeof import('../tools/synth-cache');
-    const region = options.region ?? String(projectContext().region);
-    if (!PRICED_REGIONS.includes(region)) fail(`invalid --region ${JSON.stringify(region)}; accepted: ${PRICED_REGIONS.join(', ')}`);
-    const { region: _, json: __, ...assumptions } = options;
-    // Stage 5's second region is priced at its own prices (the secondaryRegion key of cdk.json).
-    const secondaryRegion = stage >= 5 ? String(projectContext().secondaryRegion ?? DEFAULTS.secondaryRegion) : undefined;
-    if (secondaryRegion && !PRICED_REGIONS.includes(secondaryRegion)) {
-      fail(`invalid secondaryRegion ${JSON.stringify(secondaryRegion)} for prices; accepted: ${PRICED_REGIONS.join(', ')}`);
+    const { region: _, json: __, all: ___, context: pairs, ...assumptions } = options;
+    const priced = (key: string, value: string) => {
+      if (!PRICED_REGIONS.includes(value)) fail(`invalid ${key} ${JSON.stringify(value)} for prices; accepted: ${PRICED_REGIONS.join(', ')}`);
+      return value;
+    };
+    if (options.region) priced('--region', options.region);
+    const estimates = range.map((stage) => {
+      const { config } = configure(stage, pairs);
+      const region = options.region ?? priced('region', config.region);
+      // Stage 5's second region is priced at its own prices.
+      const secondaryRegion = stage >= 5 ? priced('secondaryRegion', config.secondaryRegion) : undefined;
+      return estimateCost(stage, synthesizeStage(stage, { context: userContext(pairs) }).templates, region, assumptions, secondaryRegion);
+    });
+    if (options.json) {
+      process.stdout.write(JSON.stringify(estimates.length === 1 ? estimates[0] : estimates, null, 2) + '\n');
+      return;
     }
-    const estimate = estimateCost(stage, synthesizeStage(stage).templates, region, assumptions, secondaryRegion);
-    process.stdout.write(options.json ? JSON.stringify(estimate, null, 2) + '\n' : renderCost(estimate));
+    process.stdout.write(estimates.length === 1 ? renderCost(estimates[0]) : renderCostRange(estimates));
   });
 
 program.command('advise')
@@ -167,6 +243,21 @@ function number(flag: string, min: number, max: number, integer = false) {
   };
 }
 
+/** `N`, `N..M` or `--all` as the stages in order, or exit 2. */
+function parseRange(value: string | undefined, all: boolean): StageNumber[] {
+  if (all && value !== undefined) fail(`invalid <stages> ${JSON.stringify(value)} with --all; accepted: one of them`);
+  if (all) return STAGES.map((s) => s.number);
+  if (value === undefined) fail(`missing argument <stages>; accepted: ${STAGE_CHOICES}, a range like 1..5, or --all`);
+  const [first, last, extra] = value.split('..');
+  if (last === undefined) return [parseStage('stages', first)];
+  const from = findStage(first)?.number;
+  const to = findStage(last)?.number;
+  if (extra !== undefined || !from || !to || from > to) {
+    fail(`invalid <stages> ${JSON.stringify(value)}; accepted: a stage (${STAGE_CHOICES}) or a rising range like 1..5`);
+  }
+  return STAGES.filter((s) => s.number >= from && s.number <= to).map((s) => s.number);
+}
+
 /** A stage argument as a number, or exit 2 naming the argument. */
 function parseStage(name: string, value: string): StageNumber {
   const stage = findStage(value);
@@ -181,6 +272,8 @@ function parseStage(name: string, value: string): StageNumber {
 try {
   program.parse();
 } catch (error) {
+  // A value reaching a stage that refuses it (cdk.json read by `diff 4 5`, say): one line, exit 2.
+  if (error instanceof ConfigError) fail(error.message);
   if (!(error instanceof CommanderError)) throw error;
   const ok = ['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code);
   process.exit(ok ? 0 : 2);

@@ -3,6 +3,7 @@
  * times the dated price table (core/prices.ts), plus usage-driven lines from explicit, overridable
  * assumptions.
  */
+import { STAGES } from '../core/stages';
 import { HOURS_PER_MONTH, instanceHourly, PRICE_SOURCE, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES, RegionPrices, valkeyNodeHourly } from '../core/prices';
 import { StageTemplates } from './synth-cache';
 
@@ -204,9 +205,29 @@ export function renderCost(estimate: CostEstimate): string {
     const lines = estimate.lines.filter((l) => l.component === component);
     out.push(`${component}  $${cents(lines.reduce((s, l) => s + l.monthlyUsd, 0)).toFixed(2)}`);
     for (const l of lines) {
-      out.push(`  ${(l.assumed ? '* ' : '  ') + l.item}`.padEnd(width + 2) + `${l.quantity} ${l.unit} x $${l.unitPriceUsd}`.padEnd(42) + `$${l.monthlyUsd.toFixed(2)}`);
+      out.push(`  ${(l.assumed ? '* ' : '  ') + l.item}`.padEnd(width + 2) + `${l.quantity} ${unitOf(l)} x $${l.unitPriceUsd}`.padEnd(42) + `$${l.monthlyUsd.toFixed(2)}`);
     }
   }
   out.push('', `total  $${estimate.totalMonthlyUsd.toFixed(2)} a month`);
+  return out.join('\n') + '\n';
+}
+
+/** The unit of a line as it reads after its quantity: "1 dashboard", "2 dashboards", "1 million requests". */
+function unitOf(line: CostLine): string {
+  return line.quantity === 1 && /[^s]s$/.test(line.unit) && !line.unit.startsWith('million') ? line.unit.slice(0, -1) : line.unit;
+}
+
+/** One row of totals per stage, for `cost 1..5`: what each step up the ladder costs. */
+export function renderCostRange(estimates: CostEstimate[]): string {
+  const out = [`Monthly estimate per stage. Prices: ${estimates[0].priceSource}.`,
+    'Usage assumptions are this command\'s flags (defaults unless set); `cost <stage>` itemizes one stage.', ''];
+  const label = (e: CostEstimate) => `${e.stage} ${STAGES[e.stage - 1].name}`;
+  const width = Math.max(...estimates.map((e) => label(e).length)) + 2;
+  out.push(`${'stage'.padEnd(width)}${'region'.padEnd(24)}${'USD a month'.padStart(12)}${'change'.padStart(12)}`);
+  estimates.forEach((e, i) => {
+    const regions = e.secondaryRegion ? `${e.region} + ${e.secondaryRegion}` : e.region;
+    const change = i === 0 ? '' : `${e.totalMonthlyUsd >= estimates[i - 1].totalMonthlyUsd ? '+' : '-'}${Math.abs(e.totalMonthlyUsd - estimates[i - 1].totalMonthlyUsd).toFixed(2)}`;
+    out.push(`${label(e).padEnd(width)}${regions.padEnd(24)}${e.totalMonthlyUsd.toFixed(2).padStart(12)}${change.padStart(12)}`);
+  });
   return out.join('\n') + '\n';
 }

@@ -3,7 +3,7 @@
  * who reaches what, grouped by region, VPC and subnet tier. Mermaid (`flowchart`) or Graphviz dot.
  */
 import { findKey } from '../core/template-query';
-import { DEFAULTS } from '../core/config';
+import { parseConfig } from '../core/config';
 import { StageNumber } from '../core/stages';
 import { projectContext } from '../core/project-context';
 import { StageTemplates, synthesizeStage, SynthOptions } from './synth-cache';
@@ -268,10 +268,11 @@ export function renderDot(diagram: Diagram): string {
   return lines.join('\n') + '\n';
 }
 
-/** The diagram of a built stage, from its (cached) synthesis with cdk.json's configuration. */
+/** The diagram of a built stage, from its (cached) synthesis with the validated configuration. */
 export function stageDiagram(stage: StageNumber, format: 'mermaid' | 'dot' = 'mermaid', options: SynthOptions = {}): string {
   const { templates } = synthesizeStage(stage, options);
-  const context = { ...projectContext(), ...options.context };
-  const diagram = buildDiagram(templates, String(context.region), stage >= 5 ? String(context.secondaryRegion ?? DEFAULTS.secondaryRegion) : undefined);
+  const context: Record<string, unknown> = { ...projectContext(), ...options.context, stage };
+  const config = parseConfig((key) => context[key]);
+  const diagram = buildDiagram(templates, config.region, stage >= 5 ? config.secondaryRegion : undefined);
   return format === 'dot' ? renderDot(diagram) : renderMermaid(diagram);
 }

@@ -3,13 +3,15 @@
  * code is unchanged), their diff, and the runbook steps of every upgrade in between.
  */
 import { StageNumber } from '../core/stages';
-import { RunbookStep, runbookSteps } from './runbooks';
+import { RunbookDowntime, runbooks, RunbookStep } from './runbooks';
 import { diffStages, StageDiff } from './stage-diff';
 import { synthesizeStage, SynthOptions } from './synth-cache';
 
 export interface Migration extends StageDiff {
-  /** Steps of every runbook between the two stages, in order; empty for a downgrade. */
+  /** Pre-checks and steps of every runbook between the two stages, in order; empty for a downgrade. */
   readonly runbook: RunbookStep[];
+  /** The downtime each of those runbooks states; empty for a downgrade. */
+  readonly downtime: RunbookDowntime[];
 }
 
 export interface MigrationOptions extends SynthOptions {
@@ -24,5 +26,6 @@ export function migration(from: StageNumber, to: StageNumber, options: Migration
     options.onProgress?.(stage, result.cached ? 'cached' : 'done');
     return result.templates;
   });
-  return { ...diffStages(from, to, before, after), runbook: to > from ? runbookSteps(from, to) : [] };
+  const books = to > from ? runbooks(from, to) : { steps: [], downtime: [] };
+  return { ...diffStages(from, to, before, after), runbook: books.steps, downtime: books.downtime };
 }

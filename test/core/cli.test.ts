@@ -26,11 +26,51 @@ test('list --json prints the five stages in order', () => {
     .toEqual(['single-box', 'split-db', 'load-balanced', 'cache-cdn', 'multi-region']);
 });
 
+test('--version prints the package version', () => {
+  const result = run('--version');
+  expect(result.status).toBe(0);
+  expect(result.stdout.trim()).toBe(JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+});
+
+test('list names the alarms with the configured app name', () => {
+  const result = run('list', '-c', 'appName=shop');
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain('alarm shop-move-to-split-db-cpu:');
+  expect(result.stdout).not.toContain('<appName>');
+});
+
+test('a key without effect at the stage is a warning, not a silent no-op', () => {
+  const result = run('diagram', '1', '-c', 'minCapacity=4');
+  expect(result.status).toBe(0);
+  expect(result.stderr).toContain('growth-stages: warning: "minCapacity" has no effect at stage 1 single-box; it applies from stage 3');
+});
+
+test('synth --engine terraform says where it wrote and in which order to apply', () => {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-cli-tf-'));
+  try {
+    const result = run('synth', '2', '--engine', 'terraform', '--out', out, '-c', 'appName=shop');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain(`Terraform JSON of stage 2 split-db in ${out}`);
+    expect(result.stdout).toMatch(/1\. shop-network .*\n {2}2\. shop-data .*\n {2}3\. shop-app /);
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test('cost 1..2 prints one row of totals per stage', () => {
+  const result = run('cost', '1..2', '--json');
+  expect(result.status).toBe(0);
+  expect(JSON.parse(result.stdout).map((e: { stage: number }) => e.stage)).toEqual([1, 2]);
+  const text = run('cost', '1..2');
+  expect(text.stdout).toMatch(/^1 single-box +us-east-1 +\d+\.\d\d *$/m);
+  expect(text.stdout).toMatch(/^2 split-db +us-east-1 +\d+\.\d\d +\+\d+\.\d\d$/m);
+});
+
 test('list names the move-up alarms of each stage', () => {
   const result = run('list');
   expect(result.status).toBe(0);
-  expect(result.stdout).toContain('alarm <appName>-move-to-split-db-cpu: the box averaged more than 70 % CPU for 3 hours');
-  expect(result.stdout).toContain('alarm <appName>-move-to-cache-cdn-replica-lag:');
+  expect(result.stdout).toContain('alarm webapp-move-to-split-db-cpu: the box averaged more than 70 % CPU for 3 hours');
+  expect(result.stdout).toContain('alarm webapp-move-to-cache-cdn-replica-lag:');
 });
 
 test('the README explains every move-up alarm the ladder defines', () => {
@@ -57,7 +97,7 @@ test('cost --json has the stage, region, dated price table, total and lines', ()
 });
 
 test.each([
-  [['cost', '2', '--region', 'mars-1'], /invalid --region "mars-1"; accepted: us-east-1, us-west-2, eu-west-1/],
+  [['cost', '2', '--region', 'mars-1'], /invalid --region "mars-1" for prices; accepted: us-east-1, us-west-2, eu-west-1/],
   [['cost', '2', '--egress-gb', '-5'], /invalid --egress-gb "-5"; accepted: a number from 0 to 10000000/],
   [['advise', '--rps', 'lots'], /invalid --rps "lots"; accepted: a number from 0 to 10000000/],
   [['advise', '--regions', '1.5'], /invalid --regions "1.5"; accepted: an integer from 1 to 2/],
@@ -69,6 +109,17 @@ test.each([
   [['diff', '2', '2'], /<from> and <to> are both stage 2; accepted: two different stages/],
   [['diff', '1', 'huge'], /invalid <to> "huge"; accepted: 1-5 or single-box/],
   [['diff', '1'], /missing required argument 'to'/],
+  // Issue 15: typos, empty values and values a later stage refuses, one line and exit 2 everywhere.
+  [['synth', '1', '-c', 'apName=shop'], /unknown context key "apName" \(did you mean "appName"\?\)/],
+  [['diff', '1', '2', '-c', 'dbMinCapacity='], /stage 1: invalid value for "dbMinCapacity": ""; accepted: a value; leave the key out for its default/],
+  [['synth', '1', '-c', 'stage=3'], /accepted: the stage as the command's argument/],
+  [['synth', '1', '-c', 'appName'], /invalid -c "appName"; accepted: key=value/],
+  [['diff', '4', '5', '-c', 'dbMinCapacity=0'], /stage 5: invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256/],
+  [['cost', '3..1'], /invalid <stages> "3..1"; accepted: a stage .* or a rising range like 1..5/],
+  [['cost'], /missing argument <stages>; accepted: .*--all/],
+  // An unwritable --out used to hang (recursive mkdir under /proc) or end in a stack trace.
+  [['synth', '1', '--out', '/proc/growth-stages'], /invalid --out "\/proc\/growth-stages" \(ENOENT\); accepted: a directory you can write/],
+  [['synth', '1', '--engine', 'terraform', '--out', '/proc/growth-stages'], /invalid --out "\/proc\/growth-stages"/],
 ])('refuses %j with exit 2 and one line', (args, message) => {
   const result = run(...args);
   expect(result.status).toBe(2);

@@ -81,6 +81,12 @@ describe('estimateCost', () => {
     expect(renderCost(estimate)).toContain('total  $614.76 a month');
   });
 
+  test('says "1 dashboard", not "1 dashboards" (issue 15)', () => {
+    const text = renderCost(estimate);
+    expect(text).toMatch(/ 1 dashboard x \$/);
+    expect(text).not.toMatch(/ 1 (dashboards|keys|instances) /);
+  });
+
   test('uses the region\'s prices and refuses a region without them, listing those it has', () => {
     expect(estimateCost(3, fixture, 'eu-west-1', assumptions).lines.find((l) => l.item === 'NAT gateways')?.monthlyUsd).toBe(35.04); // 730 x 0.048
     expect(() => estimateCost(3, fixture, 'ap-south-1', assumptions)).toThrow(UnknownRegionError);
