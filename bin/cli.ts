@@ -224,6 +224,10 @@ program.command('advise')
   .option('--regions <n>', 'regions to serve from', number('--regions', 1, 2, true))
   .option('--json', 'print JSON')
   .action((options: { rps?: number; p99Ms?: number; dbCpu?: number; availability?: number; regions?: number; json?: boolean }) => {
+    const { json: _, ...figures } = options;
+    if (!Object.values(figures).some((v) => v !== undefined)) {
+      fail('advise needs at least one figure; accepted: --rps, --p99-ms, --db-cpu, --availability, --regions');
+    }
     const advice = advise(options);
     if (options.json) {
       process.stdout.write(JSON.stringify(advice, null, 2) + '\n');

@@ -117,6 +117,8 @@ test.each([
   [['diff', '4', '5', '-c', 'dbMinCapacity=0'], /stage 5: invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256/],
   [['cost', '3..1'], /invalid <stages> "3..1"; accepted: a stage .* or a rising range like 1..5/],
   [['cost'], /missing argument <stages>; accepted: .*--all/],
+  [['advise'], /advise needs at least one figure; accepted: --rps, --p99-ms, --db-cpu, --availability, --regions/],
+  [['advise', '--json'], /advise needs at least one figure/],
   // An unwritable --out used to hang (recursive mkdir under /proc) or end in a stack trace.
   [['synth', '1', '--out', '/proc/growth-stages'], /invalid --out "\/proc\/growth-stages" \(ENOENT\); accepted: a directory you can write/],
   [['synth', '1', '--engine', 'terraform', '--out', '/proc/growth-stages'], /invalid --out "\/proc\/growth-stages"/],
