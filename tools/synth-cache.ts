@@ -48,7 +48,10 @@ export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}):
     const templates: StageTemplates = {};
     for (const artifact of app.synth().stacks) templates[artifact.stackName] = artifact.template;
     fs.mkdirSync(cacheDir, { recursive: true });
-    fs.writeFileSync(file, JSON.stringify(templates));
+    // Written whole, then renamed: a concurrent reader (another jest worker) never sees half a file.
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(templates));
+    fs.renameSync(partial, file);
     return { templates, cached: false };
   } finally {
     if (validation === undefined) delete process.env.CDK_VALIDATION;
