@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
@@ -72,6 +73,13 @@ export interface AuroraDatabaseProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Regions the generated secret is replicated to, under the same name (an Aurora global
+   * database's secondary clusters have no users of their own: their clients read these replicas).
+   * Adding a region later updates the secret in place.
+   * @default - no replicas
+   */
+  readonly secretReplicaRegions?: string[];
 }
 
 /**
@@ -91,6 +99,20 @@ export class AuroraDatabase extends Construct {
     const readers = props.readers ?? 0;
     if (!Number.isInteger(readers) || readers < 0 || readers > 15) {
       throw new Error(`AuroraDatabase readers must be an integer from 0 to 15, got ${readers}`);
+    }
+    const replicaRegions = props.secretReplicaRegions ?? [];
+    const ownRegion = Stack.of(scope).region;
+    for (const region of replicaRegions) {
+      if (Token.isUnresolved(region)) continue;
+      if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) {
+        throw new Error(`AuroraDatabase secretReplicaRegions: '${region}' is not a region name (such as 'us-west-2')`);
+      }
+      if (!Token.isUnresolved(ownRegion) && region === ownRegion) {
+        throw new Error(`AuroraDatabase secretReplicaRegions: '${region}' is the cluster's own region; list only other regions`);
+      }
+    }
+    if (new Set(replicaRegions).size !== replicaRegions.length) {
+      throw new Error(`AuroraDatabase secretReplicaRegions lists a region twice: ${replicaRegions.join(', ')}`);
     }
     const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.of(AURORA_POSTGRES_VERSION, majorVersion());
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
@@ -133,6 +155,11 @@ export class AuroraDatabase extends Construct {
     const secret = this.cluster.node.findChild('Secret') as rds.DatabaseSecret;
     // A snapshot restored later still needs the password it was taken with.
     secret.applyRemovalPolicy(RemovalPolicy.RETAIN);
+    if (replicaRegions.length) {
+      // Set on the resource, not with addReplicaRegion or the credentials' replicaRegions: those record
+      // construct metadata, which would change the CDKMetadata of templates already deployed.
+      (secret.node.defaultChild as secretsmanager.CfnSecret).replicaRegions = replicaRegions.map((region) => ({ region }));
+    }
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason: 'app instances read the password at boot, so automatic rotation would break running instances; rotate by hand and roll the instances',

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
@@ -52,6 +53,12 @@ export interface AuroraSecondaryClusterProps {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The primary cluster's secret, replicated to this cluster's region (`AuroraDatabase`'s
+   * `secretReplicaRegions`): this cluster's clients read the replica, whose ARN is `secretArn`.
+   * @default - no `secretArn`: the cluster has no credentials of its own
+   */
+  readonly primarySecret?: secretsmanager.ISecret;
 }
 
 /**
@@ -67,6 +74,11 @@ export class AuroraSecondaryCluster extends Construct {
   public readonly cluster: rds.CfnDBCluster;
   public readonly connections: ec2.Connections;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /**
+   * ARN of `primarySecret`'s replica in this cluster's region: the credentials its clients use.
+   * Import it where they are (`Secret.fromSecretCompleteArn`). Undefined without `primarySecret`.
+   */
+  public readonly secretArn?: string;
 
   constructor(scope: Construct, id: string, props: AuroraSecondaryClusterProps) {
     super(scope, id);
@@ -137,6 +149,11 @@ export class AuroraSecondaryCluster extends Construct {
       });
     }
     if (props.alarmTopic) this.addAlarms(props.alarmTopic);
+    if (props.primarySecret) {
+      // A replica keeps the primary secret's name and ARN but for the region.
+      const arn = Fn.split(':', props.primarySecret.secretArn, 7);
+      this.secretArn = Fn.join(':', [arn[0], arn[1], arn[2], Stack.of(this).region, arn[4], arn[5], arn[6]]);
+    }
   }
 
   /**

@@ -3,7 +3,7 @@ import { GrowthConfig } from '../core/config';
 import {
   appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, jobQueue, keepPublishedOutput,
   moveUpAlarms, originVerifyValue, staticAssets, valkeyCache,
-} from './components';
+} from './place';
 
 /**
  * Stage 4: Valkey takes sessions and cached reads off the database; CloudFront (with a WAF web

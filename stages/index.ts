@@ -2,7 +2,7 @@ import { App } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
 import { StageNumber } from '../core/stages';
 import { cacheCdnStage } from './cache-cdn';
-import { Foundation } from './components';
+import { Foundation } from './place';
 import { loadBalancedStage } from './load-balanced';
 import { multiRegionStage } from './multi-region';
 import { singleBoxStage } from './single-box';

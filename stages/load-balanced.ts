@@ -2,7 +2,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
 import {
   auroraDatabase, dashboard, databaseAccess, dataVolume, foundation, Foundation, keepPublishedOutput, keptStage2Box, moveUpAlarms, webTier,
-} from './components';
+} from './place';
 
 /**
  * Stage 3: an Application Load Balancer and an Auto Scaling group over both AZs replace the box;

@@ -3,7 +3,7 @@ import { GrowthConfig } from '../core/config';
 import {
   appTierBehindCloudFront, auroraDatabase, dashboard, databaseAccess, edge, foundation, Foundation, globalDatabase, jobQueue, keepPublishedOutput,
   originVerifyValue, secondaryDatabase, servingAlarm, staticAssets, valkeyCache,
-} from './components';
+} from './place';
 
 /**
  * Stage 5: the stage-4 footprint in a second region as well. The stage-2 cluster becomes the
@@ -17,8 +17,9 @@ import {
  */
 export function multiRegionStage(app: App, config: GrowthConfig): Foundation {
   const f = foundation(app, config, { natGateways: config.natGateways });
-  const db = auroraDatabase(f, { readers: 1 });
-  globalDatabase(f, db, config.secondaryRegion);
+  // Its secret is replicated to the second region, whose cluster has no users of its own.
+  const db = auroraDatabase(f, { readers: 1, secretReplicaRegions: [config.secondaryRegion] });
+  globalDatabase(f, db);
   const cache = valkeyCache(f);
   // Stage 4's move-up alarms in the app stack read the cache's name; this stage has none.
   keepPublishedOutput(f.data, cache.replicationGroup.ref);

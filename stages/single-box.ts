@@ -2,7 +2,7 @@ import { App, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { GrowthConfig } from '../core/config';
 import { DATA_MOUNT } from '../lib/boot/user-data';
-import { dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './components';
+import { dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './place';
 
 /**
  * Stage 1: one instance runs the app and PostgreSQL, whose files sit on their own encrypted

@@ -1,6 +1,6 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
-import { auroraDatabase, boxDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './components';
+import { auroraDatabase, boxDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './place';
 
 /**
  * Stage 2: PostgreSQL moves to Aurora in the isolated data subnets; the box runs only the app.

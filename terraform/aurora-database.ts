@@ -82,6 +82,7 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
 }
 
 export interface TfAuroraDatabaseProps {
+  /** VPC of the cluster's security group. */
   readonly vpcId: string;
   /** Isolated subnets in at least 2 AZs. */
   readonly subnetIds: string[];
@@ -89,15 +90,24 @@ export interface TfAuroraDatabaseProps {
   readonly availabilityZones: string[];
   /** Fixed name of the cluster (it names its log group). */
   readonly clusterIdentifier: string;
+  /** Port clients connect on. */
   readonly port: number;
+  /** Serverless v2 readers (0 to 15), each in the next AZ after the writer's. */
   readonly readers: number;
+  /** Serverless v2 minimum in ACUs (0 lets it pause, not as a global database member). */
   readonly minCapacity: number;
+  /** Serverless v2 maximum in ACUs, at least `minCapacity`. */
   readonly maxCapacity: number;
   /** Security groups admitted on `port`. */
   readonly clientSecurityGroupIds: string[];
+  /** Topic notified by the CPU and connection alarms. */
   readonly alarmTopicArn: string;
+  /** Retention of the exported PostgreSQL log, in days. */
   readonly logRetentionDays: number;
-  /** Regions the secret is replicated to (stage 5). */
+  /**
+   * Regions the secret is replicated to (stage 5), other than the cluster's.
+   * @default - no replicas
+   */
   readonly secretReplicaRegions?: string[];
   /**
    * A global database adopts the cluster (stage 5): its membership is not this resource's to manage.
@@ -120,6 +130,18 @@ export class TfAuroraDatabase extends Construct {
 
   constructor(scope: Construct, id: string, props: TfAuroraDatabaseProps) {
     super(scope, id);
+    if (!Number.isInteger(props.readers) || props.readers < 0 || props.readers > 15) {
+      throw new Error(`TfAuroraDatabase readers must be an integer from 0 to 15, got ${props.readers}`);
+    }
+    if (props.minCapacity < 0 || props.maxCapacity < props.minCapacity) {
+      throw new Error(`TfAuroraDatabase needs 0 <= minCapacity <= maxCapacity, got ${props.minCapacity} and ${props.maxCapacity}`);
+    }
+    if (props.globalMember && props.minCapacity < 0.5) {
+      throw new Error(`TfAuroraDatabase minCapacity must be at least 0.5 for a global database member (it cannot pause), got ${props.minCapacity}`);
+    }
+    if (props.availabilityZones.length === 0) {
+      throw new Error('TfAuroraDatabase availabilityZones is empty: pass the AZs of the subnets');
+    }
     const { settings } = auroraClusterBase(this, { ...props, description: 'Aurora cluster' });
     const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
     this.cluster = new RdsCluster(this, 'Cluster', {

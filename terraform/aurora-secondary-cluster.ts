@@ -2,19 +2,27 @@ import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
+import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 import { AURORA_POSTGRES_VERSION } from '../core/versions';
 import { auroraClusterBase } from './aurora-database';
 
 export interface TfAuroraSecondaryClusterProps {
+  /** VPC of the cluster's security group. */
   readonly vpcId: string;
+  /** Isolated subnets in at least 2 AZs. */
   readonly subnetIds: string[];
+  /** AZs the instances take in turn. */
   readonly availabilityZones: string[];
   /** The global database to join. */
   readonly globalClusterIdentifier: string;
+  /** Fixed name of the cluster: it names the log group and the final snapshot. */
   readonly clusterIdentifier: string;
+  /** The primary's port. */
   readonly port: number;
+  /** Serverless v2 minimum in ACUs; a global database cannot pause, so at least 0.5. */
   readonly minCapacity: number;
+  /** Serverless v2 maximum in ACUs, at least `minCapacity`. */
   readonly maxCapacity: number;
   /**
    * Global write forwarding: clients write through this cluster's endpoints and Aurora forwards
@@ -22,9 +30,23 @@ export interface TfAuroraSecondaryClusterProps {
    * @default true
    */
   readonly writeForwarding?: boolean;
+  /** Security groups admitted on `port`. */
   readonly clientSecurityGroupIds: string[];
+  /** Topic notified by the replication-lag and CPU alarms. */
   readonly alarmTopicArn: string;
+  /** Retention of the exported PostgreSQL log, in days. */
   readonly logRetentionDays: number;
+  /**
+   * The primary cluster's secret (ARN and region), replicated to `region`: this cluster's
+   * clients read the replica, whose ARN is `secretArn`.
+   * @default - no `secretArn`: the cluster has no credentials of its own
+   */
+  readonly primarySecret?: { readonly arn: string; readonly region: string };
+  /**
+   * This cluster's region (its provider's). Needed with `primarySecret`.
+   * @default - not used without `primarySecret`
+   */
+  readonly region?: string;
 }
 
 /**
@@ -37,9 +59,25 @@ export interface TfAuroraSecondaryClusterProps {
 export class TfAuroraSecondaryCluster extends Construct {
   public readonly cluster: RdsCluster;
   public readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** ARN of the primary secret's replica in this region (with `primarySecret`). */
+  public readonly secretArn?: string;
 
   constructor(scope: Construct, id: string, props: TfAuroraSecondaryClusterProps) {
     super(scope, id);
+    if (props.minCapacity < 0.5 || props.maxCapacity < props.minCapacity) {
+      throw new Error(`TfAuroraSecondaryCluster needs 0.5 <= minCapacity <= maxCapacity (a global database cannot pause), got ${props.minCapacity} and ${props.maxCapacity}`);
+    }
+    if (props.availabilityZones.length === 0) {
+      throw new Error('TfAuroraSecondaryCluster availabilityZones is empty: pass the AZs of the subnets');
+    }
+    if (props.primarySecret) {
+      if (!props.region) throw new Error('TfAuroraSecondaryCluster primarySecret needs region: the region of this cluster, where the replica is');
+      if (props.region === props.primarySecret.region) {
+        throw new Error(`TfAuroraSecondaryCluster region ${props.region} is the primary secret's: a secondary cluster lives in another region`);
+      }
+      // The replica keeps the primary secret's name and ARN but for the region.
+      this.secretArn = Fn.replace(props.primarySecret.arn, `:${props.primarySecret.region}:`, `:${props.region}:`);
+    }
     const key = new KmsKey(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
     const { settings } = auroraClusterBase(this, { ...props, description: 'secondary Aurora cluster' });
     this.cluster = new RdsCluster(this, 'Resource', {

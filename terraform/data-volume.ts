@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DlmLifecyclePolicy } from '@cdktf/provider-aws/lib/dlm-lifecycle-policy';
 import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
@@ -6,8 +7,9 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { Construct } from 'constructs';
 
 export interface TfDataVolumeProps {
+  /** AZ of the volume: the instance that attaches it must be in it. */
   readonly availabilityZone: string;
-  /** GiB. */
+  /** Size in GiB (gp3: 1 to 16384). */
   readonly sizeGb: number;
   /** DLM selects the volume by this tag value; unique per app. */
   readonly snapshotTag: string;
@@ -27,6 +29,13 @@ export class TfDataVolume extends Construct {
 
   constructor(scope: Construct, id: string, props: TfDataVolumeProps) {
     super(scope, id);
+    if (!Token.isUnresolved(props.sizeGb) && (!Number.isInteger(props.sizeGb) || props.sizeGb < 1 || props.sizeGb > 16384)) {
+      throw new Error(`TfDataVolume sizeGb must be a whole number of GiB from 1 to 16384 (gp3), got ${props.sizeGb}`);
+    }
+    const retained = props.snapshotsRetained ?? 7;
+    if (!Number.isInteger(retained) || retained < 1 || retained > 1000) {
+      throw new Error(`TfDataVolume snapshotsRetained must be a whole number from 1 to 1000 (DLM), got ${retained}`);
+    }
     this.volume = new EbsVolume(this, 'Resource', {
       availabilityZone: props.availabilityZone,
       size: props.sizeGb,

@@ -12,11 +12,15 @@ export interface TfFailoverRegion {
 }
 
 export interface TfFailoverDnsProps {
+  /** Route 53 hosted zone of the records. */
   readonly zoneId: string;
+  /** The zone's domain name, e.g. `example.com`. */
   readonly zoneName: string;
   /** Label of the failover record, e.g. `origin`. */
   readonly recordName: string;
+  /** The region served while its serving alarm is OK. */
   readonly primary: TfFailoverRegion;
+  /** The region served when the primary's alarm fires; another region. */
   readonly secondary: TfFailoverRegion;
 }
 
@@ -32,6 +36,9 @@ export class TfFailoverDns extends Construct {
 
   constructor(scope: Construct, id: string, props: TfFailoverDnsProps) {
     super(scope, id);
+    if (props.primary.region === props.secondary.region) {
+      throw new Error(`TfFailoverDns primary and secondary are both in ${props.primary.region}: fail over to another region`);
+    }
     this.failoverName = `${props.recordName}.${props.zoneName}`;
     for (const [role, region] of [['Primary', props.primary], ['Secondary', props.secondary]] as const) {
       const check = new Route53HealthCheck(this, `${role}HealthCheck`, {

@@ -6,6 +6,7 @@ import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
 
 export interface TfJobQueueProps {
+  /** Topic notified by the backlog and dead-letter alarms. */
   readonly alarmTopicArn: string;
 }
 

@@ -7,12 +7,21 @@ import { DATA_MOUNT } from '../lib/boot/boot-script';
 import { tfAppInstance, TfAppInstanceSettings } from './app-instance';
 
 export interface TfSingleBoxProps extends TfAppInstanceSettings {
+  /** Public subnet of the box (it has an Elastic IP). */
   readonly subnetId: string;
+  /** The box's security group. */
   readonly securityGroupId: string;
+  /** Topic notified by the recovery and agent alarms. */
   readonly alarmTopicArn: string;
-  /** The data volume the boot script attaches, with its ARN for the policy. */
+  /**
+   * The data volume the boot script attaches, with its ARN for the policy.
+   * @default - no data volume
+   */
   readonly dataVolume?: { readonly id: string; readonly arn: string };
-  /** A managed database: the secret with its connection settings. */
+  /**
+   * A managed database: the secret with its connection settings.
+   * @default - PostgreSQL on the box, on `dataVolume`
+   */
   readonly database?: { readonly secretArn: string };
 }
 
@@ -29,6 +38,9 @@ export class TfSingleBox extends Construct {
 
   constructor(scope: Construct, id: string, props: TfSingleBoxProps) {
     super(scope, id);
+    if (!props.database && !props.dataVolume) {
+      throw new Error('TfSingleBox needs dataVolume to run PostgreSQL on the box, or database to use a managed one');
+    }
     const base = tfAppInstance(this, {
       app: props.app,
       imageId: props.imageId,

@@ -1,3 +1,4 @@
+import { Token } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { ElasticacheReplicationGroup } from '@cdktf/provider-aws/lib/elasticache-replication-group';
@@ -10,17 +11,27 @@ import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
 
 export interface TfValkeyCacheProps {
+  /** VPC of the cache's security group. */
   readonly vpcId: string;
+  /** Isolated subnets in at least 2 AZs (one node in each). */
   readonly subnetIds: string[];
   /** Fixed ID of the replication group (its nodes are `<id>-001`, `-002`, ...). */
   readonly replicationGroupId: string;
   /** Security groups admitted on the port. */
   readonly clientSecurityGroupIds: string[];
+  /** Topic notified by the cache's alarms. */
   readonly alarmTopicArn: string;
+  /** Retention of the slow and engine logs, in days. */
   readonly logRetentionDays: number;
-  /** @default 6380 */
+  /**
+   * Port clients connect on (TLS).
+   * @default 6380
+   */
   readonly port?: number;
-  /** @default 'cache.t4g.small' */
+  /**
+   * Node type of the primary and the replica.
+   * @default 'cache.t4g.small'
+   */
   readonly nodeType?: string;
 }
 
@@ -39,6 +50,12 @@ export class TfValkeyCache extends Construct {
 
   constructor(scope: Construct, id: string, props: TfValkeyCacheProps) {
     super(scope, id);
+    if (!Token.isUnresolved(props.replicationGroupId) && !/^[a-z][a-z0-9-]{0,35}$/.test(props.replicationGroupId)) {
+      throw new Error(`TfValkeyCache replicationGroupId must be 1 to 36 lowercase letters, digits or hyphens starting with a letter, got '${props.replicationGroupId}'`);
+    }
+    if (props.nodeType !== undefined && !Token.isUnresolved(props.nodeType) && !props.nodeType.startsWith('cache.')) {
+      throw new Error(`TfValkeyCache nodeType must be an ElastiCache node type such as 'cache.t4g.small', got '${props.nodeType}'`);
+    }
     this.port = props.port ?? 6380;
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Valkey cache' });
     props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {

@@ -5,16 +5,30 @@ import { BootSettings } from '../lib/boot/boot-script';
 import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
 
 export interface TfWorkerGroupProps extends TfAppInstanceSettings {
+  /** Private subnets of the workers. */
   readonly subnetIds: string[];
+  /** The workers' security group: nothing needs to reach them. */
   readonly securityGroupId: string;
+  /** How the workers reach the database (the secret, hosts, migrations). */
   readonly database: NonNullable<BootSettings['database']>;
+  /** How the workers reach the cache. */
   readonly cache: NonNullable<BootSettings['cache']>;
+  /** The queue they consume. */
   readonly queue: { readonly url: string; readonly arn: string; readonly name: string };
-  /** @default 1 */
+  /**
+   * Fewest workers.
+   * @default 1
+   */
   readonly minCapacity?: number;
-  /** @default 4 */
+  /**
+   * Most workers, at least `minCapacity`.
+   * @default 4
+   */
   readonly maxCapacity?: number;
-  /** Visible jobs per worker that scaling keeps the group at. @default 100 */
+  /**
+   * Visible jobs per worker that scaling keeps the group at.
+   * @default 100
+   */
   readonly backlogPerInstance?: number;
   /** Notified of the group's launches and terminations. */
   readonly alarmTopicArn: string;
@@ -31,6 +45,13 @@ export class TfWorkerGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: TfWorkerGroupProps) {
     super(scope, id);
+    const [min, max] = [props.minCapacity ?? 1, props.maxCapacity ?? 4];
+    if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < min || max < 1) {
+      throw new Error(`TfWorkerGroup needs whole numbers 0 <= minCapacity <= maxCapacity, maxCapacity at least 1, got ${min} and ${max}`);
+    }
+    if (props.backlogPerInstance !== undefined && !(props.backlogPerInstance > 0)) {
+      throw new Error(`TfWorkerGroup backlogPerInstance must be above 0 (visible jobs per worker), got ${props.backlogPerInstance}`);
+    }
     const base = tfAppInstance(this, {
       app: { ...props.app, startCommand: `${props.app.startCommand} worker` },
       imageId: props.imageId,

@@ -80,4 +80,19 @@ describe('AuroraDatabase', () => {
   test.each([-1, 16, 1.5])('errors when readers is %p', (readers) => {
     expect(() => build({ readers })).toThrow(`AuroraDatabase readers must be an integer from 0 to 15, got ${readers}`);
   });
+
+  test('replicates its secret to the regions it is given, and to none by default', () => {
+    expect(t.findResources('AWS::SecretsManager::Secret', { Properties: { ReplicaRegions: Match.anyValue() } })).toEqual({});
+    build({ secretReplicaRegions: ['us-west-2'] }).t.hasResourceProperties('AWS::SecretsManager::Secret', {
+      ReplicaRegions: [{ Region: 'us-west-2' }],
+    });
+  });
+
+  test.each([
+    [['us-east-1'], "'us-east-1' is the cluster's own region"],
+    [['uswest2'], "'uswest2' is not a region name"],
+    [['us-west-2', 'us-west-2'], 'lists a region twice'],
+  ])('errors when secretReplicaRegions is %p', (secretReplicaRegions, message) => {
+    expect(() => build({ secretReplicaRegions })).toThrow(message);
+  });
 });

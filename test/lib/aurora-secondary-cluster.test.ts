@@ -1,5 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuroraSecondaryCluster, AuroraSecondaryClusterProps } from '../../lib/aurora-secondary-cluster';
 import { bareStack, testVpc } from '../support/bare-stack';
@@ -72,5 +73,17 @@ describe('AuroraSecondaryCluster', () => {
 
   test('errors on a capacity that would let it pause', () => {
     expect(() => build({ minCapacity: 0 })).toThrow('a global database cannot pause');
+  });
+
+  test('gives the ARN of the primary secret\'s replica in its own region, and none without a primary secret', () => {
+    const stack = bareStack();
+    const primarySecret = secretsmanager.Secret.fromSecretCompleteArn(stack, 'Primary',
+      'arn:aws:secretsmanager:eu-west-1:123456789012:secret:webapp-db-AbCdEf');
+    const db = new AuroraSecondaryCluster(stack, 'Db', {
+      vpc: testVpc(stack), subnets: { subnetGroupName: 'Data' }, globalClusterIdentifier: 'g', clusterIdentifier: 'c',
+      engineVersion: rds.AuroraPostgresEngineVersion.VER_16_6, port: 5432, minCapacity: 0.5, maxCapacity: 2, primarySecret,
+    });
+    expect(stack.resolve(db.secretArn)).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:webapp-db-AbCdEf');
+    expect(build().db.secretArn).toBeUndefined();
   });
 });

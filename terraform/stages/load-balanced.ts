@@ -1,0 +1,21 @@
+import { App } from 'cdktf';
+import { GrowthConfig } from '../../core/config';
+import { auroraDatabase, dashboard, dataVolume, foundation, keptStage2Box, moveUpAlarms, webTier } from './place';
+
+/** Stage 3: a load balancer and an Auto Scaling group replace the box; Aurora gains a reader. */
+export function loadBalancedStage(app: App, config: GrowthConfig): void {
+  const f = foundation(app, config, { natGateways: config.natGateways });
+  const volume = dataVolume(f);
+  const db = auroraDatabase(f, { readers: 1 });
+  const web = webTier(f, { secretArn: db.secret.arn, readerHost: db.readerHost });
+  // keepBox (first deploy of docs/migrations/2-to-3.md): the stage-2 box, unchanged, serves until DNS has moved.
+  const box = config.keepBox ? keptStage2Box(f, volume, db) : undefined;
+  const cluster = { DBClusterIdentifier: db.cluster.clusterIdentifier };
+  const hourly = { namespace: 'AWS/RDS', dimensions: cluster, statistic: 'Average', period: 3600, evaluationPeriods: 3 };
+  const moveUp = moveUpAlarms(f, {
+    'db-cpu': { ...hourly, metricName: 'CPUUtilization', threshold: 60 },
+    'replica-lag': { ...hourly, metricName: 'AuroraReplicaLagMaximum', statistic: 'Maximum', period: 300, threshold: 1000 },
+    'db-capacity': { ...hourly, metricName: 'ACUUtilization', threshold: 75 },
+  });
+  dashboard(f, [...web.alarms, ...db.alarms, ...box?.alarms ?? [], ...moveUp]);
+}
