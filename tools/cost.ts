@@ -4,6 +4,7 @@
  * assumptions.
  */
 import { STAGES } from '../core/stages';
+import { assertMappedTemplates } from '../core/resource-types';
 import { HOURS_PER_MONTH, instanceHourly, PRICE_SOURCE, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES, RegionPrices, valkeyNodeHourly } from '../core/prices';
 import { StageTemplates } from './synth-cache';
 
@@ -78,6 +79,8 @@ export function estimateCost(stage: number, templates: StageTemplates, region: s
   const prices = PRICES[region];
   if (!prices) throw new UnknownRegionError(region);
   if (secondaryRegion !== undefined && !PRICES[secondaryRegion]) throw new UnknownRegionError(secondaryRegion);
+  // A type without a cost line or a reason to be free would be left out of the total unseen.
+  assertMappedTemplates('cost', templates);
   const lines: CostLine[] = [];
   // Replicated write I/O: as many as the primary's writes, assumed to be all of `auroraIoMillions`.
   const isSecondary = (name: string) => secondaryRegion !== undefined && name.endsWith(`-${secondaryRegion}`);

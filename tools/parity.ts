@@ -4,12 +4,14 @@
  * and the README can show it. Each row is a component or a security property; its value is what
  * both outputs must agree on.
  */
+import { createHash } from 'crypto';
+import { unmappedTypes } from '../core/resource-types';
 import { StageTemplates } from './synth-cache';
 
 export type ParitySummary = Record<string, string>;
 
 /** Terraform JSON per stack (`cdk.tf.json`). */
-export type TerraformStacks = Record<string, { resource?: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>> }>;
+export type TerraformStacks = Record<string, { resource?: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; output?: Record<string, { value: string }> }>;
 
 const list = (values: Iterable<string | number>) => [...values].map(String).sort().join(', ') || 'none';
 
@@ -20,6 +22,8 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
   const launchTemplates = of('AWS::EC2::LaunchTemplate');
   // Not the logs of CDK's own deploy-time functions (custom resources), which Terraform has no need of.
   const logGroups = all.filter((r) => r.Type === 'AWS::Logs::LogGroup' && !JSON.stringify(r.Properties.LogGroupName ?? '').includes('/aws/lambda/'));
+  // Log groups a service creates (the database's exported log), whose retention CDK sets through a custom resource.
+  const retentionOnly = of('Custom::LogRetention').map((r) => r.RetentionInDays);
   // A group's launch template is in its own template (logical IDs repeat across stacks).
   const groups = Object.values(templates).flatMap((t) => Object.values<any>(t.Resources ?? {})
     .filter((r) => r.Type === 'AWS::AutoScaling::AutoScalingGroup')
@@ -86,7 +90,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Serving alarms (Route 53 reads them)': list(of('AWS::CloudWatch::Alarm').map((a) => a.AlarmName).filter((n) => n?.endsWith('-serving'))),
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName)
       .map((a) => (a.Metrics ? a.Metrics.find((m: any) => m.Expression).Expression : `${a.Namespace}/${a.MetricName}`))),
-    'Log retention (days)': list(new Set(logGroups.map((r) => r.Properties.RetentionInDays))),
+    'Log retention (days)': list(new Set([...logGroups.map((r) => r.Properties.RetentionInDays), ...retentionOnly])),
     'Log groups kept on removal': list(new Set(logGroups.map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
     'Aurora clusters': list(all.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => aurora({
       engine: r.Properties.Engine, version: r.Properties.EngineVersion, port: r.Properties.Port, encrypted: r.Properties.StorageEncrypted,
@@ -327,4 +331,268 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
 export function renderParityTable(summary: ParitySummary): string {
   return ['| component or property | CloudFormation and Terraform |', '|---|---|',
     ...Object.entries(summary).map(([k, v]) => `| ${k} | ${v} |`)].join('\n') + '\n';
+}
+
+/**
+ * What the summary leaves out, compared the same way: the network plumbing, permissions, every
+ * alarm's settings, the boot settings and script of every instance and launch template, and what
+ * each dashboard shows. One entry per thing, sorted, so a test diff names what differs.
+ */
+export type ParityDetails = Record<string, string[]>;
+
+/** A reference, wherever it points: the engines name resources differently. */
+const REF = '<ref>';
+const count = (n: number) => [String(n)];
+const sorted = (values: Iterable<string>) => [...values].sort();
+const hash = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+const COMPARISON: Record<string, string> = {
+  GreaterThanOrEqualToThreshold: '>=', GreaterThanThreshold: '>', LessThanThreshold: '<', LessThanOrEqualToThreshold: '<=',
+  LessThanLowerOrGreaterThanUpperThreshold: 'outside', LessThanLowerThreshold: '< lower', GreaterThanUpperThreshold: '> upper',
+};
+
+interface AlarmFacts {
+  readonly stack: string; readonly metric: string; readonly statistic?: string; readonly period?: number; readonly evaluationPeriods: number;
+  readonly datapoints?: number; readonly comparison: string; readonly threshold: number; readonly missing?: string;
+  readonly dimensions: Record<string, unknown>; readonly alarmActions: unknown[]; readonly okActions: unknown[]; readonly name?: string;
+}
+
+/** The metric an alarm watches, in a few words: `AWS/RDS CPUUtilization >= 80`. */
+function alarmLabel(a: Pick<AlarmFacts, 'metric' | 'comparison' | 'threshold'>): string {
+  return `${a.metric} ${COMPARISON[a.comparison] ?? a.comparison} ${a.threshold}`;
+}
+
+function alarmRow(a: AlarmFacts): string {
+  const dimensions = Object.entries(a.dimensions).map(([k, v]) => `${k}=${typeof v === 'string' && !v.includes('${') ? v : REF}`).sort().join(' ');
+  const actions = (values: unknown[]) => values.map((v) => (typeof v === 'string' && !v.includes('${') ? v : 'topic')).sort().join(' ') || 'none';
+  return [`${a.stack}: ${alarmLabel(a)}`, a.name && `named ${a.name}`, dimensions && `on ${dimensions}`, a.statistic, a.period !== undefined && `period ${a.period} s`,
+    `${a.datapoints ?? a.evaluationPeriods} of ${a.evaluationPeriods} periods`, `missing data ${a.missing ?? 'missing'}`,
+    `alarm actions ${actions(a.alarmActions)}`, `OK actions ${actions(a.okActions)}`].filter(Boolean).join(', ');
+}
+
+/** `export KEY='value'` lines and the rest of a boot script, references replaced by one marker. */
+function bootRows(where: string, script: string): { settings: string; script: string } {
+  const lines = script.split('\n');
+  const exports = lines.filter((l) => /^export [A-Z0-9_]+=/.test(l))
+    // CloudFormation only: the box signals its stack's CreationPolicy; Terraform has no such wait.
+    .filter((l) => !l.startsWith('export CFN_SIGNAL_'))
+    .map((l) => l.replace(/^export ([A-Z0-9_]+)='(.*)'$/, (_, key: string, value: string) => `${key}=${value.includes(REF) ? REF : value}`));
+  const rest = lines.filter((l) => !/^export [A-Z0-9_]+=/.test(l));
+  return { settings: `${where}: ${exports.join(' ')}`, script: `${where}: ${rest.length} lines, sha256 ${hash(rest.join('\n'))}` };
+}
+
+/** A CloudFormation string that may be built with Fn::Join, references replaced by the marker. */
+function cfnText(value: any): string {
+  // CloudFormation only: CDK's trap that signals the group's CreationPolicy when the script exits.
+  if (typeof value === 'string') return value.replace(/function exitTrap\(\)\{\n[\s\S]*?\ntrap exitTrap EXIT\n/, '');
+  if (value?.['Fn::Base64'] !== undefined) return cfnText(value['Fn::Base64']);
+  if (value?.['Fn::Join']) return cfnText(value['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : REF)).join(value['Fn::Join'][0]));
+  return REF;
+}
+
+/** A Terraform string with its interpolations replaced by the marker (`$${` is a literal `${`). */
+function tfText(value: string): string {
+  return value.replace(/(^|[^$])\$\{[^}]*\}/g, `$1${REF}`).replace(/\$\$\{/g, '${');
+}
+
+/** What a dashboard shows: the alarms in status widgets, and the alarms and metrics graphed. */
+function dashboardRows(where: string, widgets: any[], alarm: (token: string) => string): string[] {
+  const status = widgets.filter((w) => w.type === 'alarm').flatMap((w) => w.properties.alarms.map(alarm));
+  const graphed = widgets.filter((w) => w.type === 'metric').flatMap((w) => (w.properties.annotations?.alarms ?? []).map(alarm));
+  const metrics = widgets.filter((w) => w.type === 'metric').flatMap((w) => (w.properties.metrics ?? []).map((m: unknown[]) => m.filter((x) => typeof x === 'string').slice(0, 2).join(' ')));
+  return [`${where}: alarm status of ${sorted(status).join('; ') || 'none'}`, `${where}: graphs of ${sorted(graphed).join('; ') || 'none'}`,
+    `${where}: metric graphs ${sorted(metrics).join('; ') || 'none'}`, `${where}: ${widgets.filter((w) => !['alarm', 'metric'].includes(w.type)).length} other widgets`];
+}
+
+const egressDenyAll = (rule: any) => rule.CidrIp === '255.255.255.255/32' && rule.Description === 'Disallow all traffic';
+
+function ruleRow(direction: string, protocol: string, from: unknown, to: unknown, peer: string): string {
+  const ports = protocol === '-1' ? 'all traffic' : `${protocol} ${from}-${to}`;
+  return `${direction} ${ports} ${direction === 'ingress' ? 'from' : 'to'} ${peer}`;
+}
+
+const policyName = (arn: unknown) => /policy\/(?:service-role\/)?([\w-]+)/.exec(JSON.stringify(arn))?.[1] ?? REF;
+// CloudFormation only: the instance signals its stack's CreationPolicy.
+const actionsOf = (statements: any[]) => sorted(new Set(statements.flatMap((s) => [].concat(s.Action ?? s.actions ?? []))
+  .filter((action) => action !== 'cloudformation:SignalResource')));
+
+export function cloudFormationDetails(templates: StageTemplates): ParityDetails {
+  const entries = Object.entries<any>(templates).flatMap(([stack, t]) => Object.entries<any>(t.Resources ?? {}).map(([id, r]) => ({ stack, id, r, t })));
+  const of = (type: string) => entries.filter((e) => e.r.Type === type);
+  const n = (type: string) => of(type).length;
+  /** The resource a token names: in the template, or behind another stack's output. */
+  const target = (token: any, t: any): { r: any } | undefined => {
+    if (token?.['Fn::GetAtt']) return { r: t.Resources[token['Fn::GetAtt'][0]] };
+    if (token?.Ref) return t.Resources[token.Ref] ? { r: t.Resources[token.Ref] } : undefined;
+    const out = token?.['Fn::GetStackOutput'];
+    if (out) {
+      const other = templates[out.StackName];
+      return target(other?.Outputs?.[out.OutputName]?.Value, other);
+    }
+    return undefined;
+  };
+  const alarmFacts = ({ stack, r }: { stack: string; r: any }): AlarmFacts => {
+    const p = r.Properties;
+    const math = p.Metrics?.find((m: any) => m.Expression);
+    const metric = math
+      ? `${math.Expression} of ${p.Metrics.filter((m: any) => m.MetricStat).map((m: any) => `${m.Id}=${m.MetricStat.Metric.Namespace} ${m.MetricStat.Metric.MetricName} ${m.MetricStat.Stat} ${m.MetricStat.Period} s`).sort().join(' ')}`
+      : `${p.Namespace} ${p.MetricName}`;
+    return {
+      stack, metric, statistic: p.Statistic ?? p.ExtendedStatistic, period: p.Period, evaluationPeriods: p.EvaluationPeriods, datapoints: p.DatapointsToAlarm,
+      comparison: p.ComparisonOperator, threshold: p.Threshold, missing: p.TreatMissingData, name: p.AlarmName,
+      dimensions: Object.fromEntries((p.Dimensions ?? []).map((d: any) => [d.Name, d.Value])), alarmActions: p.AlarmActions ?? [], okActions: p.OKActions ?? [],
+    };
+  };
+  const boot = [...of('AWS::EC2::Instance').map((e) => ({ e, kind: 'instance', data: e.r.Properties.UserData })),
+    ...of('AWS::EC2::LaunchTemplate').map((e) => ({ e, kind: 'launch template', data: e.r.Properties.LaunchTemplateData.UserData }))]
+    .filter((b) => b.data !== undefined).map((b) => bootRows(`${b.e.stack} ${b.kind}`, cfnText(b.data)));
+  // The roles of the stage's own resources, not of CDK's deploy-time functions.
+  const roles = of('AWS::IAM::Role').filter((e) => !JSON.stringify(e.r.Properties.AssumeRolePolicyDocument).includes('lambda.amazonaws.com'));
+  const ingress = [...of('AWS::EC2::SecurityGroup').flatMap((e) => e.r.Properties.SecurityGroupIngress ?? []), ...of('AWS::EC2::SecurityGroupIngress').map((e) => e.r.Properties)]
+    .map((r) => ruleRow('ingress', String(r.IpProtocol), r.FromPort, r.ToPort, r.CidrIp ?? (r.SourcePrefixListId ? 'a prefix list' : 'a security group')));
+  const egress = [...of('AWS::EC2::SecurityGroup').flatMap((e) => (e.r.Properties.SecurityGroupEgress ?? []).filter((r: any) => !egressDenyAll(r))),
+    ...of('AWS::EC2::SecurityGroupEgress').map((e) => e.r.Properties)]
+    .map((r) => ruleRow('egress', String(r.IpProtocol), r.FromPort, r.ToPort, r.CidrIp ?? (r.DestinationPrefixListId ? 'a prefix list' : 'a security group')));
+  return {
+    'VPCs': sorted(of('AWS::EC2::VPC').map(({ r: { Properties: p } }) => `${p.CidrBlock}, DNS hostnames ${p.EnableDnsHostnames === true}, DNS support ${p.EnableDnsSupport === true}`)),
+    'Internet gateways': sorted(of('AWS::EC2::InternetGateway').map(({ id, stack }) =>
+      (of('AWS::EC2::VPCGatewayAttachment').some((a) => a.stack === stack && a.r.Properties.InternetGatewayId?.Ref === id) ? 'attached' : 'detached'))),
+    'Route tables': count(n('AWS::EC2::RouteTable')),
+    'Routes': sorted(of('AWS::EC2::Route').map(({ r: { Properties: p } }) => `${p.DestinationCidrBlock} via ${p.NatGatewayId ? 'a NAT gateway' : p.GatewayId ? 'the internet gateway' : 'other'}`)),
+    'Route table associations': count(n('AWS::EC2::SubnetRouteTableAssociation')),
+    'Elastic IP associations': count(n('AWS::EC2::EIPAssociation')),
+    'Security group rules': sorted([...ingress, ...egress]),
+    'Default security group rules': of('AWS::EC2::VPC').map(({ stack }) => (of('Custom::VpcRestrictDefaultSG').some((e) => e.stack === stack) ? 'none' : 'AWS defaults')),
+    'Roles': sorted(roles.map(({ id, stack, r }) => {
+      const services = sorted(new Set(findService(r.Properties.AssumeRolePolicyDocument)));
+      const inline = of('AWS::IAM::Policy').filter((e) => e.stack === stack && e.r.Properties.Roles.some((x: any) => x.Ref === id))
+        .flatMap((e) => e.r.Properties.PolicyDocument.Statement);
+      return `${services.join(' ')}: managed ${sorted((r.Properties.ManagedPolicyArns ?? []).map(policyName)).join(' ') || 'none'}; ${actionsOf(inline).join(' ')}`;
+    })),
+    'Instance profiles': count(n('AWS::IAM::InstanceProfile')),
+    'Topic policies': count(n('AWS::SNS::TopicPolicy')),
+    'DB subnet groups': count(n('AWS::RDS::DBSubnetGroup')),
+    'Cache subnet groups': count(n('AWS::ElastiCache::SubnetGroup')),
+    'Buckets': count(n('AWS::S3::Bucket')),
+    'Bucket policies': count(n('AWS::S3::BucketPolicy')),
+    'Static assets uploaded': [String(n('Custom::CDKBucketDeployment') > 0)],
+    'Alarms': sorted(of('AWS::CloudWatch::Alarm').map((e) => alarmRow(alarmFacts(e)))),
+    'Boot settings': sorted(boot.map((b) => b.settings)),
+    'Boot script': sorted(boot.map((b) => b.script)),
+    'Dashboards': of('AWS::CloudWatch::Dashboard').flatMap(({ stack, r, t }) => {
+      const tokens: unknown[] = [];
+      const body = r.Properties.DashboardBody;
+      const text = typeof body === 'string' ? body
+        : body['Fn::Join'][1].map((part: unknown) => (typeof part === 'string' ? part : `@@${tokens.push(part) - 1}@@`)).join('');
+      const alarm = (value: string) => {
+        const token = /^@@(\d+)@@$/.exec(value);
+        const resource = token && target(tokens[Number(token[1])], t);
+        return resource?.r?.Type === 'AWS::CloudWatch::Alarm' ? alarmLabel(alarmFacts({ stack, r: resource.r })) : REF;
+      };
+      return dashboardRows(`${stack} ${cfnText(r.Properties.DashboardName)}`, JSON.parse(text).widgets, alarm);
+    }).sort(),
+  };
+}
+
+function findService(document: any): string[] {
+  return (document?.Statement ?? document?.statement ?? []).flatMap((s: any) => [].concat(s.Principal?.Service ?? s.principals?.flatMap((p: any) => p.identifiers) ?? []));
+}
+
+export function terraformDetails(stacks: TerraformStacks): ParityDetails {
+  const entries = Object.entries(stacks).flatMap(([stack, json]) => Object.entries<Record<string, any>>(json.resource ?? {})
+    .flatMap(([type, byName]) => Object.entries<any>(byName).map(([name, r]) => ({ stack, type, name, r }))));
+  const of = (type: string) => entries.filter((e) => e.type === type);
+  const n = (type: string) => of(type).length;
+  const documents = (stack: string) => (stacks[stack].data?.aws_iam_policy_document ?? {}) as Record<string, any>;
+  /** A policy as statements: inline JSON or a policy document data source. */
+  const statements = (stack: string, policy: string): any[] => {
+    const doc = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(policy);
+    if (doc) return documents(stack)[doc[1]].statement ?? [];
+    return JSON.parse(policy).Statement;
+  };
+  /** The resource an interpolation names: in the stack, or behind another stack's output through remote state. */
+  const target = (stack: string, expression: string): { stack: string; type: string; r: any } | undefined => {
+    const local = /^\$\{([a-z0-9_]+)\.([^.]+)\.[a-z_]+\}$/.exec(expression);
+    if (local) {
+      const r = (stacks[stack].resource as any)?.[local[1]]?.[local[2]];
+      return r ? { stack, type: local[1], r } : undefined;
+    }
+    const remote = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-([^.]+)\.outputs\.([^}]+)\}$/.exec(expression);
+    const output = remote && (stacks[remote[1]] as any)?.output?.[remote[2]];
+    return output ? target(remote![1], output.value) : undefined;
+  };
+  const alarmFacts = ({ stack, r }: { stack: string; r: any }): AlarmFacts => {
+    const math = r.metric_query?.find((q: any) => q.expression);
+    const metric = math
+      ? `${math.expression} of ${r.metric_query.filter((q: any) => q.metric).map((q: any) => `${q.id}=${q.metric.namespace} ${q.metric.metric_name} ${q.metric.stat} ${q.metric.period} s`).sort().join(' ')}`
+      : `${r.namespace} ${r.metric_name}`;
+    return {
+      stack, metric, statistic: r.statistic ?? r.extended_statistic, period: r.period, evaluationPeriods: r.evaluation_periods, datapoints: r.datapoints_to_alarm,
+      comparison: r.comparison_operator, threshold: r.threshold, missing: r.treat_missing_data,
+      // Terraform names every alarm; CloudFormation only those the stage names, which the serving and move-up rows compare.
+      name: /-move-to-|-serving$/.test(r.alarm_name) ? r.alarm_name : undefined,
+      dimensions: r.dimensions ?? {}, alarmActions: r.alarm_actions ?? [], okActions: r.ok_actions ?? [],
+    };
+  };
+  const boot = [...of('aws_instance').map((e) => ({ e, kind: 'instance', data: e.r.user_data })),
+    ...of('aws_launch_template').map((e) => ({ e, kind: 'launch template', data: e.r.user_data }))]
+    .filter((b) => b.data !== undefined).map((b) => {
+      const local = /^\$\{base64encode\(local\.([^)]+)\)\}$/.exec(String(b.data));
+      return bootRows(`${b.e.stack} ${b.kind}`, tfText(String(local ? (stacks[b.e.stack] as any).locals[local[1]] : b.data)));
+    });
+  // The app package rides in the CDK bootstrap bucket on CloudFormation; Terraform brings its own bucket.
+  const appPackageBuckets = new Set(of('aws_s3_bucket').filter((e) => String(e.r.bucket_prefix ?? '').startsWith('growth-stages-app-')).map((e) => `${e.stack}/${e.name}`));
+  const onAppPackage = (e: { stack: string; r: any }) => {
+    const bucket = target(e.stack, e.r.bucket);
+    return bucket !== undefined && bucket.type === 'aws_s3_bucket' && [...appPackageBuckets].some((b) => of('aws_s3_bucket').some((x) => `${x.stack}/${x.name}` === b && x.r === bucket.r));
+  };
+  const peer = (r: any) => r.cidr_ipv4 ?? (r.prefix_list_id ? 'a prefix list' : 'a security group');
+  return {
+    'VPCs': sorted(of('aws_vpc').map(({ r }) => `${r.cidr_block}, DNS hostnames ${r.enable_dns_hostnames === true}, DNS support ${r.enable_dns_support === true}`)),
+    'Internet gateways': sorted(of('aws_internet_gateway').map(({ r }) => (r.vpc_id ? 'attached' : 'detached'))),
+    'Route tables': count(n('aws_route_table')),
+    'Routes': sorted(of('aws_route').map(({ r }) => `${r.destination_cidr_block} via ${r.nat_gateway_id ? 'a NAT gateway' : r.gateway_id ? 'the internet gateway' : 'other'}`)),
+    'Route table associations': count(n('aws_route_table_association')),
+    'Elastic IP associations': count(n('aws_eip_association')),
+    'Security group rules': sorted([
+      ...of('aws_vpc_security_group_ingress_rule').map(({ r }) => ruleRow('ingress', String(r.ip_protocol), r.from_port, r.to_port, peer(r))),
+      ...of('aws_vpc_security_group_egress_rule').map(({ r }) => ruleRow('egress', String(r.ip_protocol), r.from_port, r.to_port, peer(r))),
+    ]),
+    // A default security group resource without rule blocks removes every rule of the VPC's default group.
+    'Default security group rules': of('aws_vpc').map(({ stack }) =>
+      (of('aws_default_security_group').some((e) => e.stack === stack && !e.r.ingress?.length && !e.r.egress?.length) ? 'none' : 'AWS defaults')),
+    'Roles': sorted(of('aws_iam_role').map(({ stack, name, r }) => {
+      const ref = `\${aws_iam_role.${name}.name}`;
+      const managed = of('aws_iam_role_policy_attachment').filter((e) => e.stack === stack && e.r.role === ref).map((e) => policyName(e.r.policy_arn));
+      const inline = of('aws_iam_role_policy').filter((e) => e.stack === stack && [ref, `\${aws_iam_role.${name}.id}`].includes(e.r.role))
+        .flatMap((e) => statements(stack, e.r.policy));
+      return `${sorted(new Set(findService({ statement: statements(stack, r.assume_role_policy) }))).join(' ')}: managed ${sorted(managed).join(' ') || 'none'}; ${actionsOf(inline).join(' ')}`;
+    })),
+    'Instance profiles': count(n('aws_iam_instance_profile')),
+    'Topic policies': count(n('aws_sns_topic_policy')),
+    'DB subnet groups': count(n('aws_db_subnet_group')),
+    'Cache subnet groups': count(n('aws_elasticache_subnet_group')),
+    'Buckets': count(n('aws_s3_bucket') - appPackageBuckets.size),
+    'Bucket policies': count(of('aws_s3_bucket_policy').filter((e) => !onAppPackage(e)).length),
+    'Static assets uploaded': [String(of('aws_s3_object').some((e) => !onAppPackage(e)))],
+    'Alarms': sorted(of('aws_cloudwatch_metric_alarm').map((e) => alarmRow(alarmFacts(e)))),
+    'Boot settings': sorted(boot.map((b) => b.settings)),
+    'Boot script': sorted(boot.map((b) => b.script)),
+    'Dashboards': of('aws_cloudwatch_dashboard').flatMap(({ stack, r }) => {
+      const alarm = (value: string) => {
+        const resource = target(stack, value);
+        return resource?.type === 'aws_cloudwatch_metric_alarm' ? alarmLabel(alarmFacts(resource)) : REF;
+      };
+      return dashboardRows(`${stack} ${r.dashboard_name}`, JSON.parse(r.dashboard_body).widgets, alarm);
+    }).sort(),
+  };
+}
+
+/** Resource types of CloudFormation templates that core/resource-types.ts does not map or ignore. */
+export function unmappedCloudFormationTypes(templates: StageTemplates): string[] {
+  return unmappedTypes('cloudFormation', Object.values<any>(templates).flatMap((t) => Object.values<any>(t.Resources ?? {}).map((r) => r.Type)));
+}
+
+/** Resource types of Terraform stacks that core/resource-types.ts does not map or ignore. */
+export function unmappedTerraformTypes(stacks: TerraformStacks): string[] {
+  return unmappedTypes('terraform', Object.values(stacks).flatMap((s) => Object.keys(s.resource ?? {})));
 }

@@ -162,3 +162,15 @@ describe('estimateCost of a second region (stage 5)', () => {
     expect(() => estimateCost(5, templates, 'us-east-1', assumptions, 'ap-south-1')).toThrow(UnknownRegionError);
   });
 });
+
+describe('estimateCost of a type without a cost treatment (core/resource-types.ts)', () => {
+  test('fails instead of leaving it out of the total', () => {
+    const templates = { app: { Resources: { Key: { Type: 'AWS::EC2::KeyPair', Properties: {} }, Box: fixture.app.Resources.Box } } };
+    expect(() => estimateCost(1, templates, 'us-east-1', assumptions)).toThrow('cost does not know the resource type AWS::EC2::KeyPair');
+  });
+
+  test('prices nothing for a type mapped as free', () => {
+    const free = estimateCost(1, { network: { Resources: { Route: { Type: 'AWS::EC2::Route', Properties: {} } } } }, 'us-east-1', assumptions);
+    expect(free.lines.filter((l) => l.item.includes('Route'))).toEqual([]);
+  });
+});
