@@ -162,6 +162,50 @@ program.command('diff')
       : renderDiff(diff, options.color && process.stdout.isTTY === true));
   });
 
+program.command('rehearse')
+  .description('replay deploying stage <to> over stage <from> (or a settings change at one stage, with --set) in CloudFormation\'s order: what AWS would refuse, outage windows, data; exit 3 when not clean')
+  .argument('<from>', STAGE_CHOICES)
+  .argument('[to]', `${STAGE_CHOICES}; omit it with --set`)
+  .addOption(new Option('--set <key=value>', 'a setting changed in place at stage <from>, over cdk.json and -c (repeatable)')
+    .argParser((pair: string, previous: string[] = []) => [...previous, pair]))
+  .option('--json', 'print JSON (schemaVersion 1, in docs/rehearse.md)')
+  .option('--no-color', 'no ANSI colours even on a terminal')
+  .addOption(contextOption())
+  .action((fromArg: string, toArg: string | undefined, options: { set?: string[]; json?: boolean; color: boolean; context?: string[] }) => {
+    const from = parseStage('from', fromArg);
+    const to = toArg === undefined ? from : parseStage('to', toArg);
+    if (toArg !== undefined && options.set) fail(`invalid --set with <to>; accepted: <from> <to> for a move, or <stage> --set key=value for a settings change`);
+    if (toArg === undefined && !options.set) fail('missing argument <to>; accepted: <from> <to>, or <stage> --set key=value');
+    if (toArg !== undefined && from === to) fail(`<from> and <to> are both stage ${from}; accepted: two different stages, or <stage> --set key=value`);
+    const base = userContext(options.context);
+    const changed: Record<string, string> = {};
+    for (const pair of options.set ?? []) {
+      const i = pair.indexOf('=');
+      if (i <= 0) fail(`invalid --set ${JSON.stringify(pair)}; accepted: key=value`);
+      const key = pair.slice(0, i).trim();
+      if (key === 'stage') fail(`invalid --set ${JSON.stringify(pair)}; accepted: a setting; a move between stages is <from> <to>`);
+      changed[key] = pair.slice(i + 1);
+    }
+    const before = configure(from, options.context);
+    const after = configure(to, [...(options.context ?? []), ...Object.entries(changed).map(([k, v]) => `${k}=${v}`)]);
+    if (options.set && JSON.stringify(before.config) === JSON.stringify(after.config)) {
+      fail(`invalid --set ${options.set.join(' ')}; accepted: a value other than the current one (the configuration would not change)`);
+    }
+    const { rehearseStages } = require('../tools/rehearse/rehearse') as typeof import('../tools/rehearse/rehearse');
+    const { renderRehearsal } = require('../tools/rehearse/render') as typeof import('../tools/rehearse/render');
+    const tty = process.stderr.isTTY === true;
+    const rehearsal = rehearseStages({ stage: from, context: base }, { stage: to, context: { ...base, ...changed } }, {
+      region: before.config.region,
+      onProgress: (stage, state) => {
+        if (tty) process.stderr.write(state === 'start' ? `synthesizing stage ${stage}... ` : `${state}\n`);
+      },
+    });
+    process.stdout.write(options.json
+      ? JSON.stringify({ schemaVersion: 1, ...rehearsal }, null, 2) + '\n'
+      : renderRehearsal(rehearsal, options.color && process.stdout.isTTY === true));
+    if (!rehearsal.verdict.accepted || !rehearsal.verdict.serving) process.exitCode = 3;
+  });
+
 program.command('diagram')
   .description('an architecture diagram of a stage, generated from its synthesized templates')
   .argument('<stage>', STAGE_CHOICES)

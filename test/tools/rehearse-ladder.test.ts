@@ -1,0 +1,102 @@
+/**
+ * `growth-stages rehearse` on the real stages: every ladder step as its runbook deploys it, and
+ * the settings changes. Each variant is synthesized once into a temporary cache shared by the file.
+ * Where a step is not clean, the test pins what the rehearsal reports, so a fix of the stage shows
+ * here as a changed expectation.
+ */
+import { StageNumber } from '../../core/stages';
+import { Rehearsal, rehearseStages } from '../../tools/rehearse/rehearse';
+import { renderRehearsal } from '../../tools/rehearse/render';
+import { CERTIFICATE } from './fixtures/rehearse/templates';
+
+// The project's synth cache, shared with the diff and upgrade tests: a warm run synthesizes nothing.
+const cacheDir = undefined;
+
+function rehearseMove(from: StageNumber, to: StageNumber, before: Record<string, string> = {}, after: Record<string, string> = before): Rehearsal {
+  return rehearseStages({ stage: from, context: before }, { stage: to, context: after }, { cacheDir });
+}
+
+const stepOf = (r: Rehearsal, logicalIdStart: string) => r.steps.find((s) => s.logicalId.startsWith(logicalIdStart))!.index;
+const refused = (r: Rehearsal) => r.conflicts.filter((c) => c.severity !== 'notice');
+
+describe('ladder steps', () => {
+  test('1 -> 2: AWS accepts every step; the Elastic IP moves to the new box, which serves once the old box has let go of the data volume', () => {
+    const r = rehearseMove(1, 2);
+    expect(refused(r)).toEqual([]);
+    expect(r.usersEntry?.key).toBe('webapp-app/BoxElasticIpDA5B5DF7');
+    expect(r.conflicts).toEqual([expect.objectContaining({ rule: 'eip-association', severity: 'notice' })]);
+    // Inherent: the copy needs the volume the old box holds; the runbook states this window.
+    expect(r.windows).toEqual([expect.objectContaining({ startStep: stepOf(r, 'BoxElasticIpAssociation'), until: 'step' })]);
+    expect(r.windows[0].endStep).toBe(r.steps.find((s) => s.operation === 'delete' && s.type === 'AWS::EC2::Instance')!.index);
+    expect(r.windows[0].cause).toContain('waits for its data volume');
+    expect(r.runbook.downtime[0].text).toMatch(/Elastic IP moves/);
+  });
+
+  test('2 -> 3 in one deploy: the box loses its internet rules in the network stack, so users are cut off until DNS moves to the load balancer', () => {
+    const r = rehearseMove(2, 3);
+    expect(refused(r)).toEqual([]);
+    expect(r.windows).toEqual([expect.objectContaining({ startStep: stepOf(r, 'AppSecurityGroup'), endStep: null, until: 'dns-moves' })]);
+    expect(r.steps[r.windows[0].startStep - 1]).toMatchObject({ stack: 'webapp-network', operation: 'update', logicalId: 'AppSecurityGroupC396D536' });
+    expect(r.windows[0].estimate.minSeconds).toBeGreaterThan(15 * 60);
+    expect(r.runbook.dnsStep).toMatchObject({ file: 'docs/migrations/2-to-3.md', number: 5 });
+    expect(renderRehearsal(r, false)).toContain('until DNS moves');
+  });
+
+  test('2 -> 3 as the runbook does it: keepBox=true keeps serving through the box, and the load balancer serves before DNS moves', () => {
+    const r = rehearseMove(2, 3, { keepBox: 'true' });
+    expect(r.conflicts).toEqual([]);
+    expect(r.windows).toEqual([]);
+    expect(r.newEntries).toEqual([expect.objectContaining({ key: 'webapp-app/WebLoadBalancer8E8983B1', kind: 'load-balancer' })]);
+  });
+
+  test('3 keepBox=true -> false (after DNS moved): the box goes in the cleanup phase, users stay on the load balancer', () => {
+    const r = rehearseMove(3, 3, { keepBox: 'true' }, { keepBox: 'false' });
+    expect(r.kind).toBe('settings');
+    expect(r.usersEntry?.key).toBe('webapp-app/WebLoadBalancer8E8983B1');
+    expect(r.conflicts).toEqual([]);
+    expect(r.windows).toEqual([]);
+    expect(r.steps.filter((s) => s.type === 'AWS::EC2::Instance').map((s) => s.phase)).toEqual(['cleanup']);
+  });
+
+  test('3 -> 4 in one deploy: the load balancer closes to the internet before CloudFront exists', () => {
+    const r = rehearseMove(3, 4);
+    expect(refused(r)).toEqual([]);
+    expect(r.windows).toEqual([expect.objectContaining({ startStep: stepOf(r, 'LoadBalancerSecurityGroup'), until: 'dns-moves' })]);
+  });
+
+  test('3 -> 4 with openOrigin=true: clean; CloudFront serves before DNS moves', () => {
+    const r = rehearseMove(3, 4, { openOrigin: 'true' });
+    expect(r.conflicts).toEqual([]);
+    expect(r.windows).toEqual([]);
+    expect(r.newEntries.map((e) => e.kind)).toEqual(['cloudfront']);
+  });
+
+  test('4 openOrigin=true -> false: the load balancer loses its internet rule before the CloudFront rule exists, and its listener answers 403 before the header rule exists', () => {
+    const r = rehearseMove(4, 4, { openOrigin: 'true' }, { openOrigin: 'false' });
+    expect(r.usersEntry?.kind).toBe('cloudfront');
+    expect(refused(r)).toEqual([]);
+    expect(r.windows.map((w) => [r.steps[w.startStep - 1].logicalId, r.steps[w.endStep! - 1].logicalId])).toEqual([
+      ['LoadBalancerSecurityGroup3036A0FC', 'LoadBalancerSecurityGroupfromIndirectPeer80BB9F3AC1'],
+      ['WebLoadBalancerHttpListener6E69E303', 'WebLoadBalancerHttpListenerFromCloudFrontRuleD12F4D56'],
+    ]);
+    expect(r.windows.every((w) => w.until === 'step' && w.estimate.maxSeconds <= 5 * 60)).toBe(true);
+  });
+
+  test('4 -> 5: clean through CloudFront', () => {
+    const r = rehearseMove(4, 5);
+    expect(r.conflicts).toEqual([]);
+    expect(r.windows).toEqual([]);
+    expect(r.stacks.find((s) => s.stack === 'webapp-app-us-west-2')).toMatchObject({ region: 'us-west-2', status: 'created' });
+    expect(r.data.filter((d) => ['replaced', 'deleted', 'may-be-replaced'].includes(d.fate))).toEqual([]);
+  });
+});
+
+describe('settings changes', () => {
+  test('certificateArn at stage 3: one listener per port at every step (the redirect keeps the HTTP listener\'s logical ID)', () => {
+    const r = rehearseMove(3, 3, {}, { certificateArn: CERTIFICATE });
+    expect(r.conflicts).toEqual([]);
+    expect(r.windows).toEqual([]);
+    expect(r.steps.filter((s) => s.type === 'AWS::ElasticLoadBalancingV2::Listener').map((s) => `${s.operation} ${s.logicalId}`))
+      .toEqual(expect.arrayContaining(['create WebLoadBalancerHttpsListenerF5A68E98', 'update WebLoadBalancerHttpListener6E69E303']));
+  });
+});
