@@ -1,6 +1,6 @@
 /**
- * `npm run docs`: rewrites the README's generated blocks: the diagram of every built stage, from
- * its templates, and the CloudFormation/Terraform parity table of every stage built for Terraform.
+ * `npm run docs`: rewrites the generated blocks: the README's diagram of every built stage, from
+ * its templates, and docs/terraform.md's CloudFormation/Terraform parity table of every stage.
  */
 import * as fs from 'fs';
 import * as os from 'os';
@@ -14,12 +14,14 @@ import { cloudFormationParity, renderParityTable, terraformParity } from '../too
 import { synthesizeStage } from '../tools/synth-cache';
 
 const README = path.join(__dirname, '..', 'README.md');
+const TERRAFORM_DOC = path.join(__dirname, '..', 'docs', 'terraform.md');
 const diagrams = Object.fromEntries(BUILT_STAGES.map((stage) => [stage, stageDiagram(stage)]));
-let readme = updateReadmeDiagrams(fs.readFileSync(README, 'utf8'), diagrams);
+const readme = updateReadmeDiagrams(fs.readFileSync(README, 'utf8'), diagrams);
+let terraformDoc = fs.readFileSync(TERRAFORM_DOC, 'utf8');
 
 for (const { number: stage } of STAGES) {
   const table = renderParityTable(cloudFormationParity(synthesizeStage(stage).templates));
-  // The README shows one table; the parity test holds the Terraform side to it.
+  // docs/terraform.md shows one table; the parity test holds the Terraform side to it.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-docs-'));
   synthTerraform({ ...projectContext(), stage }, outdir);
   const stacks = Object.fromEntries(fs.readdirSync(path.join(outdir, 'stacks'))
@@ -28,9 +30,10 @@ for (const { number: stage } of STAGES) {
   if (renderParityTable(terraformParity(stacks)) !== table) throw new Error(`stage ${stage}: Terraform differs from CloudFormation; run the parity test`);
   const open = `<!-- parity: stage ${stage} -->\n`;
   const close = `<!-- /parity: stage ${stage} -->`;
-  const start = readme.indexOf(open);
-  const end = readme.indexOf(close);
-  if (start < 0 || end < start) throw new Error(`README has no block ${open.trim()} ... ${close}`);
-  readme = readme.slice(0, start + open.length) + table + readme.slice(end);
+  const start = terraformDoc.indexOf(open);
+  const end = terraformDoc.indexOf(close);
+  if (start < 0 || end < start) throw new Error(`docs/terraform.md has no block ${open.trim()} ... ${close}`);
+  terraformDoc = terraformDoc.slice(0, start + open.length) + table + terraformDoc.slice(end);
 }
 fs.writeFileSync(README, readme);
+fs.writeFileSync(TERRAFORM_DOC, terraformDoc);

@@ -2,6 +2,7 @@
  * An architecture diagram generated from a stage's synthesized templates, not drawn by hand:
  * who reaches what, grouped by region, VPC and subnet tier. Mermaid (`flowchart`) or Graphviz dot.
  */
+import { assertMappedTemplates } from '../core/resource-types';
 import { findKey } from '../core/template-query';
 import { parseConfig } from '../core/config';
 import { StageNumber } from '../core/stages';
@@ -61,6 +62,8 @@ export function updateReadmeDiagrams(readme: string, diagrams: Record<number, st
  * WAF and Route 53, drawn outside the regions.
  */
 export function buildDiagram(templates: StageTemplates, region: string, secondaryRegion?: string): Diagram {
+  // A type without a node or a reason not to draw it would be left out of the picture unseen.
+  assertMappedTemplates('diagram', templates);
   const names = Object.keys(templates);
   const isSecondary = (name: string) => secondaryRegion !== undefined && name.endsWith(`-${secondaryRegion}`);
   const entries = (pick: (name: string) => boolean) => names.filter(pick).flatMap((n) => Object.entries<any>(templates[n].Resources ?? {}));
@@ -88,8 +91,8 @@ export function buildDiagram(templates: StageTemplates, region: string, secondar
   }
   if (secondary && nodes.some((n) => n.id === 'r2_db0')) {
     edges.push({ from: 'db0', to: 'r2_db0', label: 'global database replication' });
-    // The second region writes through the global writer endpoint, to the primary's writer.
-    for (const c of ['r2_asg', 'r2_workers'].filter((id) => nodes.some((n) => n.id === id))) edges.push({ from: c, to: 'db0', label: 'TLS, writes (global endpoint)' });
+    // The second region's app uses its own cluster, which forwards writes to the primary's writer.
+    edges.push({ from: 'r2_db0', to: 'db0', label: 'writes forwarded' });
   }
   return { regions: secondary ? [region, secondaryRegion!] : [region], nodes, edges };
 }
@@ -146,7 +149,7 @@ function regionalPart(resources: Array<[string, any]>, region: string, p: string
       continue;
     }
     add('asg', `Auto Scaling group: app instances, ${props.MinSize}-${props.MaxSize} over 2 AZs`, tierOf(props.VPCZoneIdentifier));
-    edge('alb', 'asg', 'port 80, /health');
+    edge('alb', 'asg', 'port 80, /health/live');
     compute.push('asg');
     web.push('asg');
   }
@@ -176,7 +179,7 @@ function regionalPart(resources: Array<[string, any]>, region: string, p: string
       if (globalSecondary) {
         // Every instance of a secondary cluster reads the replicated storage; writes are forwarded.
         add(`db${i}`, `Aurora PostgreSQL global secondary${where}`, 'Data', 'database');
-        for (const c of compute) edge(c, `db${i}`, 'TLS, reads');
+        for (const c of compute) edge(c, `db${i}`, 'TLS, reads and writes (forwarded)');
         return;
       }
       const role = i === 0 ? 'writer' : 'reader';

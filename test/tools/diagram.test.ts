@@ -13,6 +13,7 @@ import { JobQueue } from '../../lib/job-queue';
 import { ValkeyCache } from '../../lib/valkey-cache';
 import { WebTier } from '../../lib/web-tier';
 import { WorkerGroup } from '../../lib/worker-group';
+import { CLOUDFORMATION_TYPES } from '../../core/resource-types';
 import { BUILT_STAGES } from '../../stages';
 import { buildDiagram, renderDot, renderMermaid, stageDiagram, updateReadmeDiagrams } from '../../tools/diagram';
 import { synthesizeStage } from '../../tools/synth-cache';
@@ -44,8 +45,8 @@ test('stage 3 puts a load balancer in front of a group in the app subnets, with 
 test('renders Mermaid starting with flowchart, and dot as a digraph', () => {
   const d = diagram(3);
   expect(renderMermaid(d).split('\n')[0]).toBe('flowchart TB');
-  expect(renderMermaid(d)).toContain('alb -->|"port 80, /health"| asg');
-  expect(renderDot(d)).toMatch(/^digraph stage \{[\s\S]*alb -> asg \[label="port 80, \/health"\];[\s\S]*\}\n$/);
+  expect(renderMermaid(d)).toContain('alb -->|"port 80, /health/live"| asg');
+  expect(renderDot(d)).toMatch(/^digraph stage \{[\s\S]*alb -> asg \[label="port 80, \/health\/live"\];[\s\S]*\}\n$/);
 });
 
 test('the README shows the current diagram of every built stage', () => {
@@ -117,4 +118,23 @@ test('stage 5 with a hosted zone adds Route 53 sending writes to either region',
     { from: 'cdn', to: 'dns', label: 'writes' }, { from: 'dns', to: 'alb', label: 'writes' },
     { from: 'dns', to: 'r2_alb', label: 'writes, when the primary is unhealthy' },
   ]));
+});
+
+describe('every type is drawn or says why not (core/resource-types.ts)', () => {
+  test.each(BUILT_STAGES)('stage %i: the node of each drawn type is in the diagram', (stage) => {
+    const { templates } = synthesizeStage(stage, { cacheDir });
+    const d = buildDiagram(templates, 'us-east-1', stage === 5 ? 'us-west-2' : undefined);
+    const ids = new Set(d.nodes.map((n) => n.id.replace(/^r2_/, '')));
+    const types = new Set(Object.values<any>(templates).flatMap((t) => Object.values<any>(t.Resources).map((r) => r.Type)));
+    const missing = [...types].flatMap((type) => {
+      const drawn = CLOUDFORMATION_TYPES[type]?.diagram;
+      return drawn && 'node' in drawn && !ids.has(drawn.node) ? [`${type}: ${drawn.node}`] : [];
+    });
+    expect(missing).toEqual([]);
+  });
+
+  test('a type the map does not know fails the diagram instead of being left out', () => {
+    const templates = { extra: { Resources: { Key: { Type: 'AWS::EC2::KeyPair', Properties: { KeyName: 'extra' } } } } };
+    expect(() => buildDiagram(templates, 'us-east-1')).toThrow('diagram does not know the resource type AWS::EC2::KeyPair');
+  });
 });

@@ -1,0 +1,108 @@
+/**
+ * CONTRIBUTING.md's checklists, enforced: every stage of the ladder has both renderers, a runbook
+ * for the move to it that `growth-stages diff` can read, and its README and docs blocks; every
+ * construct in lib/ has a doc page. Fast: nothing is synthesized (each stage is built into a CDK
+ * app and a CDK for Terraform app, neither written out).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as cdk from 'aws-cdk-lib';
+import { TerraformStack, Testing } from 'cdktf';
+import { DEFAULTS, parseConfig } from '../core/config';
+import { KEY_STAGES, SWITCH_KEYS } from '../core/context-keys';
+import { projectContext } from '../core/project-context';
+import { STAGES } from '../core/stages';
+import { BUILT_STAGES, buildStage } from '../stages';
+import { terraformStageBuilder } from '../terraform/stages';
+import { runbooks } from '../tools/runbooks';
+
+const ROOT = path.join(__dirname, '..');
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), 'utf8');
+const README = read('README.md');
+const TERRAFORM_DOC = read('docs/terraform.md');
+const MOVES = STAGES.slice(1).map((s) => [STAGES[s.number - 2].number, s.number] as const);
+
+describe.each(STAGES.map((s) => [s.number, s.name] as const))('stage %i %s', (stage, name) => {
+  const context: Record<string, unknown> = { ...projectContext(), stage };
+
+  test('has a CDK builder that builds it (stages/index.ts)', () => {
+    expect(BUILT_STAGES).toContain(stage);
+    const app = new cdk.App({ context, outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-docs-')) });
+    buildStage(app, parseConfig((key) => context[key]));
+    expect(app.node.children.filter((c) => c instanceof cdk.Stack).length).toBeGreaterThan(0);
+    fs.rmSync(app.outdir, { recursive: true, force: true });
+  });
+
+  test('has a Terraform builder that builds it (terraform/stages/)', () => {
+    const app = Testing.app({ context } as Parameters<typeof Testing.app>[0]);
+    terraformStageBuilder(parseConfig((key) => context[key]))(app);
+    expect(app.node.children.filter((c) => c instanceof TerraformStack).length).toBeGreaterThan(0);
+  });
+
+  test('README: its row in the ladder and its diagram block', () => {
+    expect(README).toContain(`| ${stage} | \`${name}\` |`);
+    expect(README).toMatch(new RegExp(`<!-- diagram: stage ${stage} -->\\n\`\`\`mermaid\\n[\\s\\S]+?\\n\`\`\`\\n<!-- /diagram: stage ${stage} -->`));
+  });
+
+  test('README: a row for each of its move-up alarms', () => {
+    for (const alarm of STAGES[stage - 1].moveUpAlarms) {
+      expect(README).toContain(`| ${stage} | \`<appName>-move-to-${STAGES[stage].name}-${alarm.signal}\` | ${alarm.means} |`);
+    }
+  });
+
+  test('docs/terraform.md: its parity block', () => {
+    expect(TERRAFORM_DOC).toMatch(new RegExp(`<!-- parity: stage ${stage} -->\\n\\| component or property \\|[\\s\\S]+?<!-- /parity: stage ${stage} -->`));
+  });
+});
+
+describe.each(MOVES)('the move from stage %i to %i', (from, to) => {
+  const file = `docs/migrations/${from}-to-${to}.md`;
+
+  test('has a runbook that diff reads: expected downtime, pre-checks, steps', () => {
+    expect(fs.existsSync(path.join(ROOT, file))).toBe(true);
+    const { downtime, steps } = runbooks(from, to);
+    expect(downtime).toEqual([expect.objectContaining({ file, text: expect.stringMatching(/\S/) })]);
+    expect(steps.filter((s) => s.section === 'pre-check').length).toBeGreaterThan(0);
+    expect(steps.filter((s) => s.section === 'step').length).toBeGreaterThan(0);
+  });
+
+  test('the runbook says how to verify and how to roll back', () => {
+    const headings = read(file).split('\n').filter((line) => line.startsWith('## '));
+    expect(headings).toEqual(expect.arrayContaining(['## Pre-checks', '## Steps', '## Verify', '## Roll back']));
+  });
+
+  test('the README links the runbook', () => {
+    expect(README).toContain(`](${file})`);
+  });
+});
+
+test('every construct in lib/ has a doc page in docs/constructs/', () => {
+  const constructFiles = fs.readdirSync(path.join(ROOT, 'lib'))
+    .filter((f) => f.endsWith('.ts') && /^export class \w+ extends [\w.]+/m.test(read(`lib/${f}`)));
+  expect(constructFiles.length).toBeGreaterThan(10);
+  const missing = constructFiles.map((f) => `docs/constructs/${f.replace(/\.ts$/, '.md')}`)
+    .filter((page) => !fs.existsSync(path.join(ROOT, page)));
+  expect(missing).toEqual([]);
+});
+
+test('docs/configuration.md has a row for every key, with its default', () => {
+  const rows = read('docs/configuration.md').split('\n').filter((line) => line.startsWith('| `'));
+  const rowOf = (key: string) => rows.find((row) => row.split('|')[1].includes(`\`${key}\``));
+  const missing = [...Object.keys(KEY_STAGES), ...SWITCH_KEYS].filter((key) => !rowOf(key));
+  expect(missing).toEqual([]);
+  const wrongDefault = Object.entries(DEFAULTS).filter(([key, value]) => !rowOf(key)?.split('|')[2].includes(String(value)));
+  expect(wrongDefault).toEqual([]);
+});
+
+test('every docs link of the README, CONTRIBUTING.md and the reference pages leads to a file', () => {
+  const pages = ['README.md', 'CONTRIBUTING.md', 'docs/configuration.md', 'docs/cli.md', 'docs/terraform.md', 'docs/reference.md'];
+  const broken: string[] = [];
+  for (const page of pages) {
+    for (const [, target] of read(page).matchAll(/\]\(([^)#\s]+)(?:#[^)]*)?\)/g)) {
+      if (/^[a-z]+:/.test(target)) continue;
+      if (!fs.existsSync(path.join(ROOT, path.dirname(page), target))) broken.push(`${page}: ${target}`);
+    }
+  }
+  expect(broken).toEqual([]);
+});
