@@ -156,7 +156,9 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
     '2-20 characters: lowercase letters, digits and hyphens, starting with a letter');
 
   const region = oneOf('region', required('region'), REGIONS);
-  const secondaryRegion = oneOf('secondaryRegion', required('secondaryRegion'), REGIONS);
+  // The default second region is us-west-2, or us-east-1 when the primary is us-west-2 itself.
+  const defaultSecondary = region === DEFAULTS.secondaryRegion ? DEFAULTS.region : DEFAULTS.secondaryRegion;
+  const secondaryRegion = oneOf('secondaryRegion', text('secondaryRegion', defaultSecondary)!, REGIONS);
   if (secondaryRegion === region) {
     throw new ConfigError('secondaryRegion', secondaryRegion, `a supported region other than region "${region}"`);
   }

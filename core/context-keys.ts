@@ -82,7 +82,8 @@ export function inactiveKeyWarnings(context: Record<string, unknown>, stage: Sta
     const value = context[key];
     if (value === undefined || value === null) continue;
     if (stage >= applies.from && stage <= (applies.to ?? 5)) continue;
-    const range = applies.to === undefined ? `from stage ${applies.from}` : `at stages ${applies.from}-${applies.to}`;
+    const range = applies.to === undefined ? `from stage ${applies.from}`
+      : applies.to === applies.from ? `at stage ${applies.from} only` : `at stages ${applies.from}-${applies.to}`;
     warnings.push(`"${key}" has no effect at stage ${stage} ${STAGES[stage - 1].name}; it applies ${range}`);
   }
   return warnings;

@@ -1,10 +1,12 @@
 /**
  * `npm run bench`: median wall time of `cdk synth` for each built stage beside a trivial
  * one-stack app synthesized the same way (same CLI, cdk.json flags and bundled validator), of
- * `growth-stages synth <stage> --engine terraform` for each stage, and of the whole test suite.
- * Prints a Markdown table for the README.
+ * `growth-stages synth <stage> --engine terraform` and `growth-stages diff` for each move, and of
+ * the whole test suite warm (caches kept) and cold (`.cache/` and jest's cache removed first, as
+ * on a fresh clone). Each figure also as a ratio to the floor, which holds on a noisy machine;
+ * the load average before and after says how quiet the machine was. Prints Markdown for the README.
  *
- *   npm run bench -- [--runs N] [--test-runs N]
+ *   npm run bench -- [--runs N] [--test-runs N] [--tests-only]
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -20,6 +22,9 @@ const flag = (name: string, fallback: number) => {
 };
 const runs = flag('--runs', 5);
 const testRuns = flag('--test-runs', 3);
+const testsOnly = process.argv.includes('--tests-only');
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
+const loadBefore = load();
 
 function seconds(command: string, args: string[]): number {
   const started = process.hrtime.bigint();
@@ -37,10 +42,13 @@ function median(values: number[]): number {
 // Rounds interleave the floor and every stage, so a slow moment of the machine slows all of them
 // alike instead of skewing one row; each target keeps its own output folder (assets stay staged).
 const CLI = path.join(ROOT, 'bin', 'growth-stages.js');
-const targets: Array<{ name: string; command: string; args: (out: string) => string[]; floor?: boolean }> = [
-  { name: 'trivial one-stack app (floor)', command: CDK, args: (out) => ['synth', '-q', '-o', out, '--app', 'npx tsx scripts/trivial-app.ts'], floor: true },
-  ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}`, command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '-c', `stage=${stage}`], floor: true })),
+const FLOOR = { name: 'trivial one-stack app (floor)', command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '--app', 'npx tsx scripts/trivial-app.ts'] };
+const targets: Array<{ name: string; command: string; args: (out: string) => string[] }> = testsOnly ? [FLOOR] : [
+  FLOOR,
+  ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}`, command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '-c', `stage=${stage}`] })),
   ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}, Terraform (\`--engine terraform\`)`, command: CLI, args: (out: string) => ['synth', String(stage), '--engine', 'terraform', '--out', out] })),
+  // Warm: both stages come from the synth cache after the first round.
+  ...BUILT_STAGES.slice(1).map((to) => ({ name: `\`growth-stages diff ${to - 1} ${to}\` (warm cache)`, command: CLI, args: () => ['diff', String(to - 1), String(to), '--json'] })),
 ];
 const outs = targets.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-bench-')));
 const times: number[][] = targets.map(() => []);
@@ -50,11 +58,22 @@ for (let round = 0; round < runs; round++) {
 }
 outs.forEach((out) => fs.rmSync(out, { recursive: true, force: true }));
 const medians = times.map(median);
-const rows = targets.map((target, i) => `| ${target.name} | ${medians[i].toFixed(2)} s | ${target.floor ? `${(medians[i] / medians[0]).toFixed(2)}x` : ''} |`);
-const tests = median(Array.from({ length: testRuns }, () => seconds('npx', ['jest', '--silent'])));
+const ratio = (value: number) => `${(value / medians[0]).toFixed(1)}x`;
+const rows = targets.map((target, i) => `| ${target.name} | ${medians[i].toFixed(2)} s | ${ratio(medians[i])} |`);
 
-console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}; median of ${runs} interleaved rounds (${testRuns} runs for the tests).\n`);
+// Cold first (nothing cached, as on a fresh clone), then warm runs over the caches it left.
+const clearCaches = () => {
+  fs.rmSync(path.join(ROOT, '.cache'), { recursive: true, force: true });
+  spawnSync('npx', ['jest', '--clearCache'], { cwd: ROOT, stdio: 'ignore' });
+};
+clearCaches();
+const cold = seconds('npx', ['jest', '--silent']);
+const warm = median(Array.from({ length: testRuns }, () => seconds('npx', ['jest', '--silent'])));
+
+console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}; median of ${runs} interleaved rounds`
+  + ` (tests: 1 cold run, then the median of ${testRuns} warm runs); load average (1, 5, 15 min) ${loadBefore} before, ${load()} after.\n`);
 console.log('| what | median wall time | vs floor |');
 console.log('|---|---|---|');
 console.log(rows.join('\n'));
-console.log(`| \`npm test\` (whole suite) | ${tests.toFixed(1)} s | |`);
+console.log(`| \`npm test\`, cold (no \`.cache/\`, no jest cache) | ${cold.toFixed(1)} s | ${ratio(cold)} |`);
+console.log(`| \`npm test\`, warm | ${warm.toFixed(1)} s | ${ratio(warm)} |`);

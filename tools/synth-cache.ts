@@ -15,7 +15,7 @@ import { buildStage } from '../stages';
 
 export const ROOT = path.join(__dirname, '..');
 /** Everything that shapes a template, the app included: its bundle's hash is in the user data. */
-const SOURCES = ['app', 'bin', 'core', 'lib', 'stages', 'tools', 'cdk.json', 'package-lock.json'];
+export const SOURCES = ['app', 'bin', 'core', 'lib', 'stages', 'tools', 'cdk.json', 'package-lock.json'];
 
 /** Templates by stack name. */
 export type StageTemplates = Record<string, any>;

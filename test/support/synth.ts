@@ -11,7 +11,11 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../core/config';
 import { buildStage } from '../../stages';
+import { hashFiles } from '../../core/hash-files';
 import { projectContext } from '../../core/project-context';
+import { SOURCES } from '../../tools/synth-cache';
+
+const ROOT = path.join(__dirname, '..', '..');
 
 // The bundled validator keeps ~350 MB of WASM memory outside the JS heap, which jest's
 // workerIdleMemoryLimit cannot see: release it when the test file is done.
@@ -49,8 +53,27 @@ export function testContext(overrides: Record<string, unknown> = {}): Record<str
   return { ...projectContext(), ...overrides };
 }
 
+/**
+ * The stage synthesized with cdk-nag and the validator, from `.cache/test-synth/` when the code,
+ * the lockfile (library versions), this support code and the context are unchanged: a warm
+ * `npm test` synthesizes nothing. Any change to what shapes the output changes the key.
+ */
 export function synthStage(stage: number | string, overrides: Record<string, unknown> = {}): SynthesizedStage {
-  return synthApp((app) => buildStage(app, parseConfig((key) => app.node.tryGetContext(key))), { stage, ...overrides });
+  const context = { stage, ...overrides };
+  const key = hashFiles(ROOT, [...SOURCES, 'test/support'], JSON.stringify(testContext(context))).slice(0, 32);
+  const file = path.join(ROOT, '.cache', 'test-synth', `${key}.json`);
+  let cached: Omit<SynthesizedStage, 'template'>;
+  if (fs.existsSync(file)) {
+    cached = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } else {
+    const { template: _, ...result } = synthApp((app) => buildStage(app, parseConfig((k) => app.node.tryGetContext(k))), context);
+    cached = result;
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(cached));
+    fs.renameSync(partial, file);
+  }
+  return { ...cached, template: (name) => Template.fromJSON(cached.templates[name]) };
 }
 
 /** Builds an app with `build`, then synthesizes it with cdk-nag and the bundled validator. */

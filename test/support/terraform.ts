@@ -4,18 +4,35 @@ import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { parseConfig } from '../../core/config';
+import { hashFiles } from '../../core/hash-files';
 import { projectContext } from '../../core/project-context';
 import { synthTerraform } from '../../terraform/main';
 import { terraformStageBuilder } from '../../terraform/stages';
 import { TerraformStacks } from '../../tools/parity';
 
-/** `cdk.tf.json` of every stack, as `growth-stages synth --engine terraform` writes them. */
+const ROOT = path.join(__dirname, '..', '..');
+/** What shapes the Terraform JSON: the key of `.cache/test-synth-tf/`. */
+const TERRAFORM_SOURCES = ['app', 'core', 'lib/boot', 'terraform', 'tools', 'cdk.json', 'cdktf.json', 'package-lock.json', 'test/support'];
+
+/**
+ * `cdk.tf.json` of every stack, as `growth-stages synth --engine terraform` writes them; from
+ * `.cache/test-synth-tf/` while the sources and the context are unchanged.
+ */
 export function synthTerraformStage(stage: number, overrides: Record<string, unknown> = {}): TerraformStacks {
+  const context = { ...projectContext(), ...overrides, stage };
+  const file = path.join(ROOT, '.cache', 'test-synth-tf', `${hashFiles(ROOT, TERRAFORM_SOURCES, JSON.stringify(context)).slice(0, 32)}.json`);
+  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-tf-'));
   try {
-    synthTerraform({ ...projectContext(), ...overrides, stage }, outdir);
+    synthTerraform(context, outdir);
     const stacksDir = path.join(outdir, 'stacks');
-    return Object.fromEntries(fs.readdirSync(stacksDir).map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, 'cdk.tf.json'), 'utf8'))]));
+    const stacks: TerraformStacks = Object.fromEntries(fs.readdirSync(stacksDir)
+      .map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, 'cdk.tf.json'), 'utf8'))]));
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const partial = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(partial, JSON.stringify(stacks));
+    fs.renameSync(partial, file);
+    return stacks;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
