@@ -91,6 +91,14 @@ export const STAGES: readonly StageDefinition[] = [
   },
 ];
 
+/**
+ * The label app instances show and log: `3 load-balanced`, and in stage 5's second region
+ * `5 multi-region (us-west-2)`. Both engines write it into the boot settings.
+ */
+export function stageLabel(stage: StageDefinition, secondaryRegion?: string): string {
+  return `${stage.number} ${stage.name}${secondaryRegion ? ` (${secondaryRegion})` : ''}`;
+}
+
 /** Accepted spellings of a stage, for error messages. */
 export const STAGE_CHOICES = `1-5 or ${STAGES.map((s) => s.name).join(', ')}`;
 

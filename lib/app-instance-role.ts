@@ -27,7 +27,8 @@ export class AppInstanceRole extends Construct {
       resources: ['*'],
       conditions: { StringEquals: { 'cloudwatch:namespace': 'CWAgent' } },
     }));
-    for (const group of props.logGroups) group.grantWrite(this.role);
+    // The CloudWatch agent writes its streams and looks them up (DescribeLogStreams) to resume.
+    for (const group of props.logGroups) group.grant(this.role, 'logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams');
     Validations.of(this.role).acknowledge(
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AmazonSSMManagedInstanceCore]',

@@ -99,6 +99,8 @@ export class SingleBox extends Construct {
       statements: [new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] })],
     });
     role.attachInlinePolicy(describeTags);
+    // IAM is eventually consistent: the box boots only once the policies it needs exist.
+    this.instance.node.addDependency(describeTags);
     Validations.of(describeTags).acknowledge({ id: 'AwsSolutions-IAM5[Resource::*]', reason: 'ec2:DescribeTags supports no resource-level permissions; the box reads only its own logical-ID tag for its CloudFormation signal' });
     if (props.dataVolume) this.allowAttach(props.dataVolume);
     if (props.database) props.database.secret.grantRead(role);
@@ -139,6 +141,7 @@ export class SingleBox extends Construct {
       ],
     });
     this.instance.role.attachInlinePolicy(policy);
+    this.instance.node.addDependency(policy);
     const literal = (value: string, pseudo: string) => (Token.isUnresolved(value) ? `<AWS::${pseudo}>` : value);
     Validations.of(policy).acknowledge(
       {

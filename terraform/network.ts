@@ -99,7 +99,6 @@ export class TfNetwork extends Construct {
       policy: new DataAwsIamPolicyDocument(this, 'FlowLogWrite', {
         statement: [
           { actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [`${logGroup.arn}:*`] },
-          { actions: ['logs:DescribeLogGroups'], resources: [logGroup.arn] },
         ],
       }).json,
     });

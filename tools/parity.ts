@@ -411,9 +411,11 @@ function ruleRow(direction: string, protocol: string, from: unknown, to: unknown
 }
 
 const policyName = (arn: unknown) => /policy\/(?:service-role\/)?([\w-]+)/.exec(JSON.stringify(arn))?.[1] ?? REF;
-// CloudFormation only: the instance signals its stack's CreationPolicy.
+// CloudFormation only: the instance signals its stack's CreationPolicy (the box finds its logical
+// ID in its tags to do so).
+const CLOUDFORMATION_SIGNAL_ACTIONS = ['cloudformation:SignalResource', 'ec2:DescribeTags'];
 const actionsOf = (statements: any[]) => sorted(new Set(statements.flatMap((s) => [].concat(s.Action ?? s.actions ?? []))
-  .filter((action) => action !== 'cloudformation:SignalResource')));
+  .filter((action) => !CLOUDFORMATION_SIGNAL_ACTIONS.includes(action))));
 
 export function cloudFormationDetails(templates: StageTemplates): ParityDetails {
   const entries = Object.entries<any>(templates).flatMap(([stack, t]) => Object.entries<any>(t.Resources ?? {}).map(([id, r]) => ({ stack, id, r, t })));

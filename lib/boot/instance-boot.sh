@@ -83,10 +83,10 @@ log() { echo "growth-stages boot [$(date -u +%FT%TZ)] $*"; }
 # feed the hash that names the box and change with it.
 signal_cloudformation() { # <exit code> <reason>
   if [ -z "${CFN_SIGNAL_STACK:-}" ] || [ -n "${CFN_SIGNALLED:-}" ]; then return 0; fi
-  CFN_SIGNALLED=1
   local resource=${CFN_SIGNAL_RESOURCE:-} instance_id
+  # Up to 5 minutes for the tag (IAM is eventually consistent for a new role policy).
   if [ -z "$resource" ]; then
-    if ! instance_id=$(retry 5 2 imds instance-id) || ! resource=$(retry 5 5 aws ec2 describe-tags --region "$AWS_REGION" \
+    if ! instance_id=$(retry 10 3 imds instance-id) || ! resource=$(retry 30 10 aws ec2 describe-tags --region "$AWS_REGION" \
       --filters "Name=resource-id,Values=$instance_id" "Name=key,Values=aws:cloudformation:logical-id" \
       --query 'Tags[0].Value' --output text) || [ -z "$resource" ] || [ "$resource" = None ]; then
       log "could not read this instance's aws:cloudformation:logical-id tag: no signal (the stack waits for its timeout)"
@@ -94,8 +94,12 @@ signal_cloudformation() { # <exit code> <reason>
     fi
   fi
   log "signalling $resource: exit $1 ($2)"
-  cfn-signal -e "$1" --reason "$2" --stack "$CFN_SIGNAL_STACK" --resource "$resource" --region "$AWS_REGION" \
-    || log "could not signal CloudFormation"
+  # Signalled only once it is delivered: a later call (the exit trap) tries again otherwise.
+  if retry 5 5 cfn-signal -e "$1" --reason "$2" --stack "$CFN_SIGNAL_STACK" --resource "$resource" --region "$AWS_REGION"; then
+    CFN_SIGNALLED=1
+  else
+    log "could not signal CloudFormation"
+  fi
 }
 
 imds() {

@@ -1,7 +1,7 @@
 /** The box of stages 1 and 2 (and of stage 3's first deploy with `keepBox`), in the app stack. */
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { APP_PORT } from '../../core/naming';
-import { STAGES } from '../../core/stages';
+import { stageLabel, STAGES } from '../../core/stages';
 import { AuroraDatabase } from '../../lib/aurora-database';
 import { DatabaseConnection } from '../../lib/boot/user-data';
 import { DataVolume } from '../../lib/data-volume';
@@ -51,5 +51,5 @@ export function boxDatabase(db: AuroraDatabase): DatabaseConnection {
 export function keptStage2Box(f: Foundation, volume: DataVolume, db: AuroraDatabase): SingleBox {
   openToInternet(f);
   const stage2 = STAGES[1];
-  return singleBox(f, { dataVolume: volume, database: boxDatabase(db), stageLabel: `${stage2.number} ${stage2.name}` });
+  return singleBox(f, { dataVolume: volume, database: boxDatabase(db), stageLabel: stageLabel(stage2) });
 }

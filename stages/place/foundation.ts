@@ -8,6 +8,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { GrowthConfig } from '../../core/config';
 import { APP_PORT, AZ_COUNT, stackName, StackRole, SUBNET_TIERS } from '../../core/naming';
+import { stageLabel } from '../../core/stages';
 import { AlarmTopic } from '../../lib/alarm-topic';
 import { Network } from '../../lib/network';
 
@@ -91,7 +92,7 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
     alarmTopic: new AlarmTopic(network, 'Alarms', { email: config.alarmEmail }),
     appSecurityGroup,
     logRetention,
-    stageLabel: `${config.stage.number} ${config.stage.name}${secondary ? ` (${region})` : ''}`,
+    stageLabel: stageLabel(config.stage, secondary ? region : undefined),
   };
 }
 

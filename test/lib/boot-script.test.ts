@@ -110,6 +110,17 @@ describe('boot functions', () => {
     ]);
   });
 
+  test('a signal CloudFormation did not receive is sent again by the next call (the exit trap)', () => {
+    shim('curl', 'case "$*" in *api/token*) echo token ;; *instance-id*) echo i-self ;; *) exit 22 ;; esac');
+    shim('aws', 'echo BoxInstance0123');
+    shim('cfn-signal', 'if [ "$n" -lt 5 ]; then exit 1; fi');
+    const result = run('signal_cloudformation 0 first; signal_cloudformation 1 second; signal_cloudformation 1 third', { CFN_SIGNAL_STACK: 'app-compute' });
+    expect(result.status).toBe(0);
+    const signals = calls().split('\n').filter((l) => l.startsWith('cfn-signal '));
+    expect(signals).toHaveLength(6);
+    expect(signals[5]).toContain('-e 1 --reason second');
+  });
+
   test('a failing command is named in the boot log instead of ending the boot silently', () => {
     const result = run('false');
     expect(result.status).toBe(1);

@@ -40,6 +40,14 @@ describe('SingleBox with a local database', () => {
     });
   });
 
+  // IAM is eventually consistent: a box booting before its policies exist could not read its tag
+  // (no signal: the update waits 30 minutes and rolls back) nor attach its volume.
+  test('boots only after the policies its boot script needs exist', () => {
+    const policies = Object.keys(t.findResources('AWS::IAM::Policy')).filter((id) => /DescribeTags|AttachVolume/.test(id)).sort();
+    expect(policies).toHaveLength(2);
+    t.hasResource('AWS::EC2::Instance', { DependsOn: Match.arrayWith(policies) });
+  });
+
   test('runs AL2023 arm64 with IMDSv2, an encrypted root volume and detailed monitoring', () => {
     t.hasResourceProperties('AWS::EC2::Instance', {
       InstanceType: 't4g.small',

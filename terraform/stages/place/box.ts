@@ -1,5 +1,5 @@
 /** The box of stages 1 and 2 (and of stage 3's first deploy with `keepBox`). */
-import { STAGES } from '../../../core/stages';
+import { stageLabel, STAGES } from '../../../core/stages';
 import { TfAuroraDatabase } from '../../aurora-database';
 import { TfDataVolume } from '../../data-volume';
 import { TfSingleBox } from '../../single-box';
@@ -31,5 +31,5 @@ export function singleBox(f: Foundation, options: SingleBoxOptions): TfSingleBox
 export function keptStage2Box(f: Foundation, volume: TfDataVolume, db: TfAuroraDatabase): TfSingleBox {
   openToInternet(f);
   const stage2 = STAGES[1];
-  return singleBox(f, { volume, database: db, stageLabel: `${stage2.number} ${stage2.name}` });
+  return singleBox(f, { volume, database: db, stageLabel: stageLabel(stage2) });
 }

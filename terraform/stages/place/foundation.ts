@@ -9,6 +9,7 @@ import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-securit
 import { RandomProvider } from '@cdktf/provider-random/lib/provider';
 import { GrowthConfig } from '../../../core/config';
 import { APP_PORT } from '../../../core/naming';
+import { stageLabel } from '../../../core/stages';
 import { cachedReferenceAppBundle } from '../../../tools/app-bundle';
 import { TfAlarmTopic } from '../../alarm-topic';
 import { TfAppInstanceSettings } from '../../app-instance';
@@ -80,7 +81,7 @@ export function instanceSettings(f: Foundation): TfAppInstanceSettings & { alarm
     region: f.region,
     app: { path: cachedReferenceAppBundle(), startCommand: 'node server.js' },
     port: APP_PORT,
-    stageLabel: `${config.stage.number} ${config.stage.name}`,
+    stageLabel: stageLabel(config.stage, f.region === config.region ? undefined : f.region),
     alarmTopicArn: f.alarms.topic.arn,
     logRetentionDays: config.logRetentionDays,
   };
