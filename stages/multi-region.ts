@@ -38,7 +38,7 @@ export function multiRegionStage(app: App, config: GrowthConfig): Foundation {
   const secondCache = valkeyCache(second);
   const secondQueue = jobQueue(second);
   const secondWeb = appTierBehindCloudFront(second, { database: secondDb, cache: secondCache, queue: secondQueue, headerValue });
-  dashboard(second, [...secondWeb.alarms, ...secondCache.alarms, ...secondQueue.alarms, servingAlarm(second, secondWeb)]);
+  dashboard(second, [...secondWeb.alarms, ...secondDb.cluster.alarms, ...secondCache.alarms, ...secondQueue.alarms, servingAlarm(second, secondWeb)]);
 
   edge(f, { web, assets, originVerifyValue: headerValue, secondary: { foundation: second, web: secondWeb } });
   return f;

@@ -1,6 +1,7 @@
 /** The stage-level alarms of the app stack: the serving alarm (stage 5), the move-up alarms, the dashboard. */
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { alarmTitle, dashboardWidgets } from '../../../core/dashboard';
 import { servingAlarmName } from '../../../core/naming';
 import { moveUpAlarmName } from '../../../core/stages';
 import { TfSingleBox } from '../../single-box';
@@ -50,14 +51,10 @@ export function moveUpAlarms(f: Foundation, signals: Record<string, CeilingSigna
   });
 }
 
+/** The dashboard of every alarm the stage has: `core/dashboard.ts`'s widgets, as CloudFormation's `StageDashboard`. */
 export function dashboard(f: Foundation, alarms: CloudwatchMetricAlarm[]): void {
   new CloudwatchDashboard(f.app, 'Dashboard', {
     dashboardName: `${f.config.appName}-${f.region}`,
-    dashboardBody: JSON.stringify({
-      widgets: alarms.map((alarm, i) => ({
-        type: 'alarm', x: (i % 4) * 6, y: Math.floor(i / 4) * 3, width: 6, height: 3,
-        properties: { title: alarm.alarmName, alarms: [alarm.arn] },
-      })),
-    }),
+    dashboardBody: JSON.stringify({ widgets: dashboardWidgets(alarms.map((alarm) => ({ title: alarmTitle(alarm.node.id), arn: alarm.arn })), f.region) }),
   });
 }
