@@ -48,19 +48,36 @@ function userContext(pairs: string[] = []): Record<string, string> {
 
 /**
  * The validated configuration of `stage`: cdk.json's context under `-c`'s, checked the way the
- * CDK and Terraform apps check it (unknown keys, empty and bad values exit 2 with one line;
- * keys without effect at this stage print a warning).
+ * CDK and Terraform apps check it (unknown keys, empty and bad values exit 2 with one line).
+ * cdk.json's own `stage`, which the command's argument replaces, is checked too.
  */
 function configure(stage: StageNumber, pairs?: string[]): { context: Record<string, unknown>; config: GrowthConfig } {
-  const context: Record<string, unknown> = { ...projectContext(), ...userContext(pairs), stage };
+  const project = projectContext();
+  const context: Record<string, unknown> = { ...project, ...userContext(pairs), stage };
   try {
     checkContextKeys(context);
-    const config = parseConfig((key) => context[key]);
-    for (const warning of inactiveKeyWarnings(context, stage)) process.stderr.write(`growth-stages: warning: ${warning}\n`);
-    return { context, config };
+    parseConfig((key) => (key === 'stage' ? project.stage : undefined));
+    return { context, config: parseConfig((key) => context[key]) };
   } catch (error) {
-    if (error instanceof ConfigError) fail(`stage ${stage}: ${error.message}`);
+    if (error instanceof ConfigError) fail(`${error.key === 'stage' ? 'cdk.json' : `stage ${stage}`}: ${error.message}`);
     throw error;
+  }
+}
+
+/**
+ * One warning per key given (cdk.json or `-c`) that has no effect at any of the stages a
+ * command builds: `diff 2 3 -c keepBox=true` is fine, `synth 1 -c minCapacity=4` is not.
+ */
+function warnInactiveKeys(stages: StageNumber[], pairs?: string[]) {
+  const context: Record<string, unknown> = { ...projectContext(), ...userContext(pairs) };
+  const perStage = stages.map((stage) => inactiveKeyWarnings(context, stage));
+  const inactive = (key: string) => perStage.every((warnings) => warnings.some((w) => w.startsWith(`"${key}"`)));
+  const reported = new Set<string>();
+  for (const warning of perStage[0]) {
+    const key = /^"([^"]+)"/.exec(warning)![1];
+    if (!inactive(key) || reported.has(key)) continue;
+    reported.add(key);
+    process.stderr.write(`growth-stages: warning: ${stages.length > 1 ? warning.replace(/at stage \d+ [a-z-]+/, `at stages ${stages.join(', ')}`) : warning}\n`);
   }
 }
 
@@ -91,7 +108,7 @@ const program = new Command('growth-stages')
   .description('AWS infrastructure for a web application at five growth stages')
   .version((require('../package.json') as { version: string }).version)
   .exitOverride()
-  .configureOutput({ outputError: (text) => process.stderr.write(text.split('\n')[0] + '\n') });
+  .configureOutput({ outputError: (text) => process.stderr.write(`growth-stages: ${text.split('\n')[0].replace(/^error: /, '')}\n`) });
 
 program.command('list')
   .description('the stages, what each adds and the failure mode it removes')
@@ -122,12 +139,17 @@ program.command('synth')
     if (!stage) fail(`invalid stage ${JSON.stringify(stageArg)}; accepted: ${STAGE_CHOICES}`);
     // Validated here first, so bad input exits 2 with one line in both engines.
     const { context } = configure(stage.number, options.context);
+    // The CDK app warns by itself; the Terraform app is called here.
+    if (options.engine === 'terraform') warnInactiveKeys([stage.number], options.context);
     const out = writableDirectory(options.out ?? (options.engine === 'terraform' ? 'cdktf.out' : 'cdk.out'));
     if (options.engine === 'terraform') {
       const { synthTerraform } = require('../terraform/main') as typeof import('../terraform/main');
       const stacks = synthTerraform(context, out);
       process.stdout.write(`Terraform JSON of stage ${stage.number} ${stage.name} in ${out}; apply the stacks in this order:\n`);
-      stacks.forEach((s, i) => process.stdout.write(`  ${i + 1}. ${s.stack}  (terraform -chdir=${path.join(out, path.dirname(s.file))} apply)\n`));
+      stacks.forEach((s, i) => {
+        const dir = path.join(out, path.dirname(s.file));
+        process.stdout.write(`  ${i + 1}. ${s.stack}  (terraform -chdir=${dir} init && terraform -chdir=${dir} apply)\n`);
+      });
       return;
     }
     const cdk = path.join(ROOT, 'node_modules', '.bin', 'cdk');
@@ -149,6 +171,7 @@ program.command('diff')
     if (from === to) fail(`<from> and <to> are both stage ${from}; accepted: two different stages`);
     configure(from, options.context);
     configure(to, options.context);
+    warnInactiveKeys([from, to], options.context);
     const { migration, renderDiff } = tools();
     const tty = process.stderr.isTTY === true;
     const diff = migration(from, to, {
@@ -188,6 +211,7 @@ program.command('rehearse')
     }
     const before = configure(from, options.context);
     const after = configure(to, [...(options.context ?? []), ...Object.entries(changed).map(([k, v]) => `${k}=${v}`)]);
+    warnInactiveKeys([...new Set([from, to])], [...(options.context ?? []), ...Object.entries(changed).map(([k, v]) => `${k}=${v}`)]);
     if (options.set && JSON.stringify(before.config) === JSON.stringify(after.config)) {
       fail(`invalid --set ${options.set.join(' ')}; accepted: a value other than the current one (the configuration would not change)`);
     }
@@ -214,6 +238,7 @@ program.command('diagram')
   .action((stageArg: string, options: { format: 'mermaid' | 'dot'; context?: string[] }) => {
     const stage = parseStage('stage', stageArg);
     configure(stage, options.context);
+    warnInactiveKeys([stage], options.context);
     process.stdout.write(diagram().stageDiagram(stage, options.format, { context: userContext(options.context) }));
   });
 
@@ -241,10 +266,14 @@ program.command('cost')
     const { synthesizeStage } = require('../tools/synth-cache') as typeof import('../tools/synth-cache');
     const { region: _, json: __, all: ___, context: pairs, ...assumptions } = options;
     const priced = (key: string, value: string) => {
-      if (!PRICED_REGIONS.includes(value)) fail(`invalid ${key} ${JSON.stringify(value)} for prices; accepted: ${PRICED_REGIONS.join(', ')}`);
+      if (!PRICED_REGIONS.includes(value)) {
+        const hint = key === '--region' ? '' : ` (or price a nearby one: --region ${PRICED_REGIONS.join('|')})`;
+        fail(`invalid ${key} ${JSON.stringify(value)} for prices; accepted: ${PRICED_REGIONS.join(', ')}${hint}`);
+      }
       return value;
     };
     if (options.region) priced('--region', options.region);
+    warnInactiveKeys(range, pairs);
     const estimates = range.map((stage) => {
       const { config } = configure(stage, pairs);
       const region = options.region ?? priced('region', config.region);

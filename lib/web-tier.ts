@@ -19,14 +19,21 @@ import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/
  */
 export const LIVENESS_PATH = '/health/live';
 
-/** How the load balancer admits only CloudFront (stage 4 on). */
-export interface CloudFrontOnly {
+/** How CloudFront reaches the load balancer (stage 4 on). */
+export interface CloudFrontOrigin {
   /** ID of the CloudFront origin-facing managed prefix list of the region (see CloudFrontPrefixList). */
   readonly prefixListId: string;
   /** Name of the header CloudFront adds to every origin request. */
   readonly headerName: string;
   /** Its secret value, typically a Secrets Manager dynamic reference. */
   readonly headerValue: string;
+  /**
+   * Also keep the listener ports open to the internet and serve requests without the header,
+   * while DNS moves to CloudFront. CloudFront's own rules exist either way, so closing the origin
+   * is a deploy that only removes the internet's rules and turns the default action to 403.
+   * @default false
+   */
+  readonly openToInternet?: boolean;
 }
 
 export interface WebTierProps extends AppInstanceOptions {
@@ -53,11 +60,12 @@ export interface WebTierProps extends AppInstanceOptions {
    */
   readonly queue?: sqs.IQueue;
   /**
-   * Admit only CloudFront: the listener port only from CloudFront's origin-facing addresses, and
-   * only requests carrying the secret header are forwarded (others get 403).
-   * @default - the listener ports are open to the internet
+   * CloudFront in front: its origin-facing addresses admitted on both listener ports (one rule),
+   * requests carrying the secret header forwarded on every listener; unless `openToInternet`,
+   * nothing else is admitted and requests without the header get 403.
+   * @default - no CloudFront: the listener ports are open to the internet
    */
-  readonly cloudFrontOnly?: CloudFrontOnly;
+  readonly cloudFront?: CloudFrontOrigin;
   /** Bucket receiving the load balancer's access logs (SSE-S3: ALB cannot write SSE-KMS). */
   readonly accessLogBucket: s3.IBucket;
   /**
@@ -100,10 +108,11 @@ export interface WebTierProps extends AppInstanceOptions {
  * healthy. Alarms on the 5xx rate, p99 latency and targets failing liveness.
  *
  * Port 80 is always the listener `HttpListener` (forward, redirect to 443 with a certificate, or
- * 403 without CloudFront's header), and 443 always `HttpsListener`: adding or removing the
- * certificate changes a listener's action, never the ID of the listener on a port (a load
- * balancer takes one listener per port, and CloudFormation creates a new one before it deletes
- * the old).
+ * 403 without CloudFront's header), and 443, with a certificate, always `HttpsListener`: adding
+ * or removing the certificate or CloudFront changes a listener's action, never the ID of the
+ * listener on a port (a load balancer takes one listener per port, and CloudFormation creates a
+ * new one before it deletes the old). Behind CloudFront both listeners and the one prefix-list
+ * rule stay whatever the certificate, so CloudFront can move to HTTPS without a gap.
  */
 export class WebTier extends Construct {
   public readonly loadBalancer: elbv2.ApplicationLoadBalancer;
@@ -195,56 +204,48 @@ export class WebTier extends Construct {
   }
 
   /**
-   * One listener per port, each under one ID whatever the settings (see the class comment):
-   * `HttpListener` on 80 and `HttpsListener` on 443. Behind CloudFront only the port CloudFront
-   * uses exists (443 with a certificate, else 80), reachable from CloudFront's addresses only
-   * (the prefix list counts as 55 rules, so a group can reference it once).
+   * One listener per port, each under one ID whatever the settings (see the class comment), and
+   * behind CloudFront one security-group rule for its prefix list on ports 80-443: the list
+   * counts as 55 of the group's 60 rules, so the rule must never be replaced (a replacement is
+   * created before the old rule is deleted), as a port of its own per certificate would be.
    */
   private addListeners(props: WebTierProps) {
-    const only = props.cloudFrontOnly;
-    const certificate = props.certificate;
-    let listener: elbv2.ApplicationListener;
-    if (certificate) {
-      listener = this.loadBalancer.addListener('HttpsListener', {
-        port: 443,
-        protocol: elbv2.ApplicationProtocol.HTTPS,
-        certificates: [certificate],
-        sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
-        open: !only,
-        ...this.defaultAction(only),
-      });
-      // Viewers reach the load balancer directly: send plain HTTP to HTTPS.
-      if (!only) {
-        this.loadBalancer.addListener('HttpListener', {
-          port: 80,
-          protocol: elbv2.ApplicationProtocol.HTTP,
-          open: true,
-          defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }),
-        });
-      }
-    } else {
-      listener = this.loadBalancer.addListener('HttpListener', {
-        port: 80,
-        protocol: elbv2.ApplicationProtocol.HTTP,
-        open: !only,
-        ...this.defaultAction(only),
+    const cloudFront = props.cloudFront;
+    const open = !cloudFront || cloudFront.openToInternet === true;
+    const forward = { defaultTargetGroups: [this.targetGroup] };
+    const refuse = { defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }) };
+    const listeners: elbv2.ApplicationListener[] = [];
+    const https = props.certificate && this.loadBalancer.addListener('HttpsListener', {
+      port: 443,
+      protocol: elbv2.ApplicationProtocol.HTTPS,
+      certificates: [props.certificate],
+      sslPolicy: elbv2.SslPolicy.RECOMMENDED_TLS,
+      open,
+      ...(open ? forward : refuse),
+    });
+    // Viewers who reach the load balancer directly are sent from HTTP to HTTPS.
+    const http = this.loadBalancer.addListener('HttpListener', {
+      port: 80,
+      protocol: elbv2.ApplicationProtocol.HTTP,
+      open,
+      ...(!open ? refuse : https ? { defaultAction: elbv2.ListenerAction.redirect({ protocol: 'HTTPS', port: '443', permanent: true }) } : forward),
+    });
+    if (https) {
+      // The redirect's target is created (and the rules on it) before port 80 turns to it.
+      http.node.addDependency(https);
+      listeners.push(https);
+    }
+    listeners.push(http);
+    if (!cloudFront) return;
+    props.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.prefixList(cloudFront.prefixListId), ec2.Port.tcpRange(80, 443),
+      'CloudFront origin-facing addresses, on the listener ports (80 and 443)');
+    for (const listener of listeners) {
+      listener.addAction('FromCloudFront', {
+        priority: 1,
+        conditions: [elbv2.ListenerCondition.httpHeader(cloudFront.headerName, [cloudFront.headerValue])],
+        action: elbv2.ListenerAction.forward([this.targetGroup]),
       });
     }
-    if (!only) return;
-    props.loadBalancerSecurityGroup.addIngressRule(ec2.Peer.prefixList(only.prefixListId), ec2.Port.tcp(listener.port),
-      'CloudFront origin-facing addresses');
-    listener.addAction('FromCloudFront', {
-      priority: 1,
-      conditions: [elbv2.ListenerCondition.httpHeader(only.headerName, [only.headerValue])],
-      action: elbv2.ListenerAction.forward([this.targetGroup]),
-    });
-  }
-
-  /** Forward everything, or (behind CloudFront) refuse what lacks the header. */
-  private defaultAction(only?: CloudFrontOnly): Pick<elbv2.BaseApplicationListenerProps, 'defaultTargetGroups' | 'defaultAction'> {
-    return only
-      ? { defaultAction: elbv2.ListenerAction.fixedResponse(403, { contentType: 'text/plain', messageBody: 'Forbidden' }) }
-      : { defaultTargetGroups: [this.targetGroup] };
   }
 
   /** Requests answered with 5xx (by the load balancer or a target), in percent of all requests. */

@@ -24,10 +24,12 @@ export interface TfWebTierProps extends TfAppInstanceSettings {
   /** The queue the app sends jobs to (stage 4 on). */
   readonly queue?: { readonly url: string; readonly arn: string };
   /**
-   * Behind CloudFront (stage 4 on): the listener answers 403 unless the request carries this
-   * header with this value. (The security group rule for CloudFront's prefix list is the caller's.)
+   * Behind CloudFront (stage 4 on): every listener forwards requests carrying this header with
+   * this value; unless `openToInternet` (while DNS moves), the others get 403. (The security
+   * group rules, CloudFront's prefix list among them, are the caller's.)
+   * @default - no CloudFront: every listener forwards
    */
-  readonly cloudFrontOnly?: { readonly headerName: string; readonly headerValue: string };
+  readonly cloudFront?: { readonly headerName: string; readonly headerValue: string; readonly openToInternet?: boolean };
   readonly accessLogBucket: string;
   /** With a certificate: HTTPS on 443 (TLS 1.3/1.2 policy) and HTTP redirected; HTTP only without. */
   readonly certificateArn?: string;
@@ -95,31 +97,32 @@ export class TfWebTier extends Construct {
       healthCheck: { path: LIVENESS_PATH, interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
     });
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
-    const only = props.cloudFrontOnly;
-    // Behind CloudFront, one listener that refuses what lacks the header.
-    const defaultAction = only
-      ? [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }]
-      : forward;
-    // One resource per port, whatever the settings: a load balancer takes one listener per port.
-    const listener = props.certificateArn
-      ? new LbListener(this, 'HttpsListener', {
-        loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', certificateArn: props.certificateArn,
-        sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', defaultAction,
-      })
-      : new LbListener(this, 'HttpListener', { loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP', defaultAction });
-    if (props.certificateArn && !only) {
-      new LbListener(this, 'HttpListener', {
-        loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP',
-        defaultAction: [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }],
-      });
-    }
-    if (only) {
-      new LbListenerRule(this, 'FromCloudFront', {
-        listenerArn: listener.arn,
-        priority: 1,
-        condition: [{ httpHeader: { httpHeaderName: only.headerName, values: [only.headerValue] } }],
-        action: forward,
-      });
+    // One resource per port whatever the settings (a load balancer takes one listener per port);
+    // behind CloudFront both stay and carry the header rule, so CloudFront can move to HTTPS
+    // without a gap.
+    const cloudFront = props.cloudFront;
+    const open = !cloudFront || cloudFront.openToInternet === true;
+    const refuse = [{ type: 'fixed-response', fixedResponse: { contentType: 'text/plain', messageBody: 'Forbidden', statusCode: '403' } }];
+    const https = props.certificateArn ? new LbListener(this, 'HttpsListener', {
+      loadBalancerArn: this.loadBalancer.arn, port: 443, protocol: 'HTTPS', certificateArn: props.certificateArn,
+      sslPolicy: 'ELBSecurityPolicy-TLS13-1-2-2021-06', defaultAction: open ? forward : refuse,
+    }) : undefined;
+    const http = new LbListener(this, 'HttpListener', {
+      loadBalancerArn: this.loadBalancer.arn, port: 80, protocol: 'HTTP',
+      defaultAction: !open ? refuse : https ? [{ type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } }] : forward,
+      // The redirect's target exists before port 80 turns to it.
+      dependsOn: https ? [https] : undefined,
+    });
+    if (cloudFront) {
+      for (const [id, listener] of [['FromCloudFront', http], ['HttpsFromCloudFront', https]] as const) {
+        if (!listener) continue;
+        new LbListenerRule(this, id, {
+          listenerArn: listener.arn,
+          priority: 1,
+          condition: [{ httpHeader: { httpHeaderName: cloudFront.headerName, values: [cloudFront.headerValue] } }],
+          action: forward,
+        });
+      }
     }
     this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
       minSize: props.minCapacity,

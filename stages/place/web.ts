@@ -11,7 +11,7 @@ import { CloudFrontPrefixList } from '../../lib/cloudfront-prefix-list';
 import { ORIGIN_VERIFY_HEADER } from '../../lib/edge-distribution';
 import { JobQueue } from '../../lib/job-queue';
 import { ValkeyCache } from '../../lib/valkey-cache';
-import { CloudFrontOnly, WebTier } from '../../lib/web-tier';
+import { CloudFrontOrigin, WebTier } from '../../lib/web-tier';
 import { WorkerGroup } from '../../lib/worker-group';
 import { referenceApp } from '../reference-app';
 import { accessLogs, DatabaseAccess } from './data';
@@ -23,8 +23,8 @@ export interface WebTierOptions {
   readonly cache?: ValkeyCache;
   /** @default - no queue */
   readonly queue?: JobQueue;
-  /** @default - the load balancer is open to the internet */
-  readonly cloudFrontOnly?: CloudFrontOnly;
+  /** @default - no CloudFront: the load balancer is open to the internet */
+  readonly cloudFront?: CloudFrontOrigin;
 }
 
 /** The load balancer and Auto Scaling group that replace the box at stage 3. */
@@ -34,7 +34,7 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
     description: 'Internet-facing load balancer',
     allowAllOutbound: false,
   });
-  if (!options.cloudFrontOnly) {
+  if (!options.cloudFront || options.cloudFront.openToInternet) {
     Validations.of(loadBalancerSecurityGroup).acknowledge({
       id: 'AwsSolutions-EC23',
       reason: 'the internet-facing load balancer is the public entry point: its listener ports (80, 443) only are open to the internet',
@@ -55,7 +55,7 @@ export function webTier(f: Foundation, options: WebTierOptions): WebTier {
     database: options.database.connection,
     cache: options.cache && { endpoint: options.cache.primaryEndpoint, authToken: options.cache.authToken },
     queue: options.queue?.queue,
-    cloudFrontOnly: options.cloudFrontOnly,
+    cloudFront: options.cloudFront,
     accessLogBucket: accessLogs(f).bucket,
     certificate: certificateArn ? acm.Certificate.fromCertificateArn(f.app, 'Certificate', certificateArn) : undefined,
     minCapacity: f.config.minCapacity,
@@ -79,13 +79,16 @@ export interface BehindCloudFrontOptions {
  * CloudFront (unless `openOrigin`: see runbook 3-to-4), and the workers.
  */
 export function appTierBehindCloudFront(f: Foundation, options: BehindCloudFrontOptions): WebTier {
-  const cloudFrontOnly = f.config.openOrigin ? undefined : {
+  // CloudFront's rules exist whether or not the origin is still open (openOrigin), so closing it
+  // removes rules and adds none: no moment without a path from CloudFront (runbook 3-to-4).
+  const cloudFront = {
     prefixListId: new CloudFrontPrefixList(f.network, 'CloudFrontPrefixList').prefixListId,
     headerName: ORIGIN_VERIFY_HEADER,
     headerValue: options.headerValue,
+    openToInternet: f.config.openOrigin,
   };
   const { database, cache, queue } = options;
-  const web = webTier(f, { database, cache, queue, cloudFrontOnly });
+  const web = webTier(f, { database, cache, queue, cloudFront });
   workerGroup(f, { database, cache, queue });
   return web;
 }

@@ -1,10 +1,13 @@
 import { App } from 'cdktf';
 import { GrowthConfig } from '../../core/config';
-import { assetsBucket, auroraDatabase, behindCloudFront, dashboard, edge, foundation, moveUpAlarms, originVerifySecret, workerSecurityGroup } from './place';
+import {
+  assetsBucket, auroraDatabase, behindCloudFront, dashboard, edge, foundation, moveUpAlarms, originVerifySecret, retainBoxElasticIp, workerSecurityGroup,
+} from './place';
 
 /** Stage 4: Valkey, CloudFront with the WAF and the assets bucket, the job queue and the workers. */
 export function cacheCdnStage(app: App, config: GrowthConfig): void {
   const f = foundation(app, config, { natGateways: config.natGateways });
+  retainBoxElasticIp(f);
   const workers = workerSecurityGroup(f);
   const db = auroraDatabase(f, { readers: 1, extraClients: [workers.id] });
   const secretName = originVerifySecret(f, []);

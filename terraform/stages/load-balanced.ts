@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { GrowthConfig } from '../../core/config';
-import { auroraDatabase, dashboard, dataVolume, foundation, keptStage2Box, moveUpAlarms, webTier } from './place';
+import { auroraDatabase, dashboard, dataVolume, foundation, keptStage2Box, moveUpAlarms, retainBoxElasticIp, webTier } from './place';
 
 /** Stage 3: a load balancer and an Auto Scaling group replace the box; Aurora gains a reader. */
 export function loadBalancedStage(app: App, config: GrowthConfig): void {
@@ -10,6 +10,7 @@ export function loadBalancedStage(app: App, config: GrowthConfig): void {
   const web = webTier(f, { secretArn: db.secret.arn, readerHost: db.readerHost });
   // keepBox (first deploy of docs/migrations/2-to-3.md): the stage-2 box, unchanged, serves until DNS has moved.
   const box = config.keepBox ? keptStage2Box(f, volume, db) : undefined;
+  if (!box) retainBoxElasticIp(f);
   const cluster = { DBClusterIdentifier: db.cluster.clusterIdentifier };
   const hourly = { namespace: 'AWS/RDS', dimensions: cluster, statistic: 'Average', period: 3600, evaluationPeriods: 3 };
   const moveUp = moveUpAlarms(f, {

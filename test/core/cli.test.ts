@@ -45,6 +45,13 @@ test('a key without effect at the stage is a warning, not a silent no-op', () =>
   expect(result.stderr).toContain('growth-stages: warning: "minCapacity" has no effect at stage 1 single-box; it applies from stage 3');
 });
 
+test('a key that applies to one of the stages a command builds is no warning', () => {
+  const result = run('cost', '2..3', '-c', 'keepBox=true', '--json');
+  expect(result.status).toBe(0);
+  expect(result.stderr).not.toContain('warning');
+  expect(run('cost', '1..2', '-c', 'keepBox=true', '--json').stderr).toContain('"keepBox" has no effect at stages 1, 2');
+});
+
 test('synth --engine terraform says where it wrote and in which order to apply', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-cli-tf-'));
   try {
@@ -52,6 +59,7 @@ test('synth --engine terraform says where it wrote and in which order to apply',
     expect(result.status).toBe(0);
     expect(result.stdout).toContain(`Terraform JSON of stage 2 split-db in ${out}`);
     expect(result.stdout).toMatch(/1\. shop-network .*\n {2}2\. shop-data .*\n {2}3\. shop-app /);
+    expect(result.stdout).toContain(`(terraform -chdir=${out}/stacks/shop-network init && terraform -chdir=${out}/stacks/shop-network apply)`);
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
@@ -126,5 +134,7 @@ test.each([
   const result = run(...args);
   expect(result.status).toBe(2);
   expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  // One format for every refusal, the argument parser's too (issue 15).
+  expect(result.stderr).toMatch(/^growth-stages: /);
   expect(result.stderr).toMatch(message);
 });

@@ -109,15 +109,17 @@ describe('WebTier', () => {
   });
 
   describe('behind CloudFront', () => {
-    const only = { prefixListId: 'pl-3b927c52', headerName: 'X-Origin-Verify', headerValue: 'from-a-secret' };
+    const cloudFront = { prefixListId: 'pl-3b927c52', headerName: 'X-Origin-Verify', headerValue: 'from-a-secret' };
     const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
+    const prefixRules = (t: Template) => Object.entries<any>(t.findResources('AWS::EC2::SecurityGroupIngress'))
+      .filter(([, r]) => r.Properties.SourcePrefixListId === 'pl-3b927c52');
 
-    test('admits the prefix list on the one listener port and forwards only requests with the header', () => {
-      const cf = build(() => ({ cloudFrontOnly: only }));
+    test('admits the prefix list on the listener ports and forwards only requests with the header', () => {
+      const cf = build(() => ({ cloudFront }));
       const groups = cf.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('LbSg') } });
       expect(Object.keys(groups)).toHaveLength(1);
       expect(JSON.stringify(groups)).not.toContain('0.0.0.0/0');
-      cf.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourcePrefixListId: 'pl-3b927c52', FromPort: 80, ToPort: 80 });
+      cf.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourcePrefixListId: 'pl-3b927c52', FromPort: 80, ToPort: 443 });
       cf.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
       cf.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
         Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '403' }) }],
@@ -128,11 +130,47 @@ describe('WebTier', () => {
       });
     });
 
-    test('with a certificate, the HTTPS listener only, and no redirect open to the internet', () => {
-      const cf = build((stack) => ({ cloudFrontOnly: only, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }));
-      cf.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 1);
-      cf.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 443, Protocol: 'HTTPS' });
-      cf.hasResourceProperties('AWS::EC2::SecurityGroupIngress', { SourcePrefixListId: 'pl-3b927c52', FromPort: 443 });
+    // CloudFront moves to HTTPS only after the app stack's update (the edge stack deploys last):
+    // port 80 must keep serving it until then, and 443 must be admitted before.
+    test('with a certificate, both listeners keep the header rule and the 403 default, and port 80 stays', () => {
+      const cf = build((stack) => ({ cloudFront, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }));
+      cf.resourceCountIs('AWS::ElasticLoadBalancingV2::Listener', 2);
+      cf.resourceCountIs('AWS::ElasticLoadBalancingV2::ListenerRule', 2);
+      for (const port of [80, 443]) {
+        cf.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', {
+          Port: port, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: Match.objectLike({ StatusCode: '403' }) }],
+        });
+      }
+    });
+
+    // VPC quota: 60 inbound rules per security group, and CloudFront's origin-facing prefix list
+    // counts as 55. CloudFormation creates a replaced rule before it deletes the old one, so the
+    // rule must be the same resource, unchanged, with or without a certificate and open or not.
+    test('admits CloudFront through one rule that no setting changes', () => {
+      const variants = [
+        build(() => ({ cloudFront })),
+        build(() => ({ cloudFront: { ...cloudFront, openToInternet: true } })),
+        build((stack) => ({ cloudFront, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) })),
+        build((stack) => ({ cloudFront: { ...cloudFront, openToInternet: true }, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) })),
+      ].map(prefixRules);
+      for (const rules of variants) expect(rules).toEqual(variants[0]);
+      expect(variants[0]).toHaveLength(1);
+    });
+
+    // Closing the origin (openOrigin=true, then false) must only remove rules: CloudFormation
+    // revokes the internet's inline rules in the network stack before anything of the app stack
+    // could add CloudFront's, and a listener rule created after the default turns to 403 leaves
+    // CloudFront with 403s in between.
+    test('while open to the internet, CloudFront\'s rules exist already and requests without the header are served', () => {
+      const open = build(() => ({ cloudFront: { ...cloudFront, openToInternet: true } }));
+      const closed = build(() => ({ cloudFront }));
+      expect(prefixRules(open)).toHaveLength(1);
+      open.hasResourceProperties('AWS::EC2::SecurityGroup', {
+        SecurityGroupIngress: Match.arrayWith([Match.objectLike({ CidrIp: '0.0.0.0/0', FromPort: 80 })]),
+      });
+      open.hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { Port: 80, DefaultActions: [Match.objectLike({ Type: 'forward' })] });
+      expect(Object.keys(open.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')))
+        .toEqual(Object.keys(closed.findResources('AWS::ElasticLoadBalancingV2::ListenerRule')));
     });
   });
 
@@ -194,12 +232,12 @@ describe('WebTier', () => {
   // to the same logical ID, or adding the certificate to a deployed stage fails.
   test('keeps each listener port under one logical ID with or without a certificate and behind CloudFront or not', () => {
     const arn = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
-    const only = { prefixListId: 'pl-3b927c52', headerName: 'X-Origin-Verify', headerValue: 'from-a-secret' };
+    const cloudFront = { prefixListId: 'pl-3b927c52', headerName: 'X-Origin-Verify', headerValue: 'from-a-secret' };
     const variants: Array<(stack: Stack) => Partial<WebTierProps>> = [
       () => ({}),
       (stack) => ({ certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }),
-      () => ({ cloudFrontOnly: only }),
-      (stack) => ({ cloudFrontOnly: only, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }),
+      () => ({ cloudFront }),
+      (stack) => ({ cloudFront, certificate: acm.Certificate.fromCertificateArn(stack, 'Cert', arn) }),
     ];
     const owners = new Map<number, Set<string>>();
     for (const variant of variants) {

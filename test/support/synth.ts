@@ -16,6 +16,9 @@ import { projectContext } from '../../core/project-context';
 import { SOURCES } from '../../tools/synth-cache';
 
 const ROOT = path.join(__dirname, '..', '..');
+const CACHE_SOURCES = [...SOURCES, 'test/support'];
+/** The sources as this test file's modules were loaded (with it). */
+const LOADED = hashFiles(ROOT, CACHE_SOURCES);
 
 // The bundled validator keeps ~350 MB of WASM memory outside the JS heap, which jest's
 // workerIdleMemoryLimit cannot see: release it when the test file is done.
@@ -60,18 +63,23 @@ export function testContext(overrides: Record<string, unknown> = {}): Record<str
  */
 export function synthStage(stage: number | string, overrides: Record<string, unknown> = {}): SynthesizedStage {
   const context = { stage, ...overrides };
-  const key = hashFiles(ROOT, [...SOURCES, 'test/support'], JSON.stringify(testContext(context))).slice(0, 32);
+  // Sources edited since this test file loaded its modules: the output is of the old code, so no cache.
+  const unchanged = hashFiles(ROOT, CACHE_SOURCES) === LOADED;
+  // The validator runs unless CDK_VALIDATION=false: its report is part of what is cached.
+  const key = hashFiles(ROOT, CACHE_SOURCES, JSON.stringify([testContext(context), process.env.CDK_VALIDATION ?? ''])).slice(0, 32);
   const file = path.join(ROOT, '.cache', 'test-synth', `${key}.json`);
   let cached: Omit<SynthesizedStage, 'template'>;
-  if (fs.existsSync(file)) {
+  if (unchanged && fs.existsSync(file)) {
     cached = JSON.parse(fs.readFileSync(file, 'utf8'));
   } else {
     const { template: _, ...result } = synthApp((app) => buildStage(app, parseConfig((k) => app.node.tryGetContext(k))), context);
     cached = result;
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, JSON.stringify(cached));
-    fs.renameSync(partial, file);
+    if (unchanged) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const partial = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(cached));
+      fs.renameSync(partial, file);
+    }
   }
   return { ...cached, template: (name) => Template.fromJSON(cached.templates[name]) };
 }

@@ -13,6 +13,8 @@ import { TerraformStacks } from '../../tools/parity';
 const ROOT = path.join(__dirname, '..', '..');
 /** What shapes the Terraform JSON: the key of `.cache/test-synth-tf/`. */
 const TERRAFORM_SOURCES = ['app', 'core', 'lib/boot', 'terraform', 'tools', 'cdk.json', 'cdktf.json', 'package-lock.json', 'test/support'];
+/** The sources as this test file's modules were loaded (with it). */
+const LOADED = hashFiles(ROOT, TERRAFORM_SOURCES);
 
 /**
  * `cdk.tf.json` of every stack, as `growth-stages synth --engine terraform` writes them; from
@@ -20,18 +22,22 @@ const TERRAFORM_SOURCES = ['app', 'core', 'lib/boot', 'terraform', 'tools', 'cdk
  */
 export function synthTerraformStage(stage: number, overrides: Record<string, unknown> = {}): TerraformStacks {
   const context = { ...projectContext(), ...overrides, stage };
+  // Sources edited since this test file loaded its modules: the output is of the old code, so no cache.
+  const unchanged = hashFiles(ROOT, TERRAFORM_SOURCES) === LOADED;
   const file = path.join(ROOT, '.cache', 'test-synth-tf', `${hashFiles(ROOT, TERRAFORM_SOURCES, JSON.stringify(context)).slice(0, 32)}.json`);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (unchanged && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-tf-'));
   try {
     synthTerraform(context, outdir);
     const stacksDir = path.join(outdir, 'stacks');
     const stacks: TerraformStacks = Object.fromEntries(fs.readdirSync(stacksDir)
       .map((name) => [name, JSON.parse(fs.readFileSync(path.join(stacksDir, name, 'cdk.tf.json'), 'utf8'))]));
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, JSON.stringify(stacks));
-    fs.renameSync(partial, file);
+    if (unchanged) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      const partial = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(stacks));
+      fs.renameSync(partial, file);
+    }
     return stacks;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -38,6 +38,9 @@ export function renderRehearsal(r: Rehearsal, color: boolean): string {
   lines.push(paint('bold', r.kind === 'move'
     ? `Rehearsal of stage ${label(r.from.stage)} -> ${label(r.to.stage)}: cdk deploy --all, in CloudFormation's order`
     : `Rehearsal of a settings change at stage ${label(r.from.stage)} (${settings.join(', ')}): cdk deploy --all, in CloudFormation's order`));
+  if (r.kind === 'move' && r.to.stage < r.from.stage) {
+    lines.push(paint('red', 'WARNING: a downgrade is not a supported path (see `growth-stages diff`); what it removes is listed under Data.'));
+  }
   lines.push(`Users come in through ${r.usersEntry ? `${r.usersEntry.key} (${r.usersEntry.kind})` : 'nothing: the old stage serves nobody'}.`);
   lines.push(`The deploy takes about ${minutes(r.duration.minSeconds)} to ${minutes(r.duration.maxSeconds)}; times below are the typical estimate (mm:ss).`);
 
@@ -75,6 +78,8 @@ export function renderRehearsal(r: Rehearsal, color: boolean): string {
   lines.push('', paint('bold', 'Outage windows'));
   if (!r.windows.length) lines.push(paint('green', `  none: users are served through ${r.usersEntry?.key ?? 'the entry point'} at every step`));
   for (const w of r.windows) lines.push(paint('red', `  ${windowText(w)}`));
+  // The templates see the deploy, not the work the instances do after it (a data copy, DNS).
+  if (r.windows.length) lines.push('  Estimates cover the deploy only; add what the runbook does around it (below).');
   if (r.windows.some((w) => w.until === 'dns-moves')) {
     lines.push(`  DNS is yours to move: ${r.runbook.dnsStep ? `the runbook does it at step ${r.runbook.dnsStep.number} of ${r.runbook.dnsStep.file} ("${r.runbook.dnsStep.text}")` : 'no runbook step moves it for this change'}.`);
   }
@@ -89,7 +94,7 @@ export function renderRehearsal(r: Rehearsal, color: boolean): string {
   for (const d of r.data.filter((x) => x.fate !== 'created' && x.fate !== 'kept')) {
     lines.push(paint(DATA_LOSS.includes(d.fate) ? 'red' : 'reset', `  ${d.fate.padEnd(15)} ${d.type} ${d.stack}/${d.logicalId}`));
   }
-  lines.push(lose.length ? paint('red', `  ${lose.length} resource(s) lose data`) : paint('green', '  no resource that holds data is replaced or deleted without a snapshot'));
+  lines.push(lose.length ? paint('red', `  ${lose.length} resource${lose.length === 1 ? '' : 's'} lose data`) : paint('green', '  no resource that holds data is replaced or deleted without a snapshot'));
 
   lines.push('');
   const ok = r.verdict.accepted && r.verdict.serving;

@@ -1,4 +1,5 @@
 /** The box of stages 1 and 2 (and of stage 3's first deploy with `keepBox`). */
+import { makeUniqueId } from 'cdktf/lib/private/unique';
 import { stageLabel, STAGES } from '../../../core/stages';
 import { TfAuroraDatabase } from '../../aurora-database';
 import { TfDataVolume } from '../../data-volume';
@@ -21,6 +22,8 @@ export function singleBox(f: Foundation, options: SingleBoxOptions): TfSingleBox
     ...options.stageLabel ? { stageLabel: options.stageLabel } : {},
     dataVolume: { id: options.volume.volume.id, arn: options.volume.volume.arn },
     database: options.database && { secretArn: options.database.secret.arn },
+    // Strict: the subnets assign no public address, and the box needs one until its Elastic IP is associated.
+    associatePublicIpAddress: f.config.hardening === 'strict' ? true : undefined,
   });
 }
 
@@ -32,4 +35,16 @@ export function keptStage2Box(f: Foundation, volume: TfDataVolume, db: TfAuroraD
   openToInternet(f);
   const stage2 = STAGES[1];
   return singleBox(f, { volume, database: db, stageLabel: stageLabel(stage2) });
+}
+
+/** The Terraform address of the box's Elastic IP (its path in the app stack: `Box/ElasticIp`). */
+export const BOX_ELASTIC_IP_ADDRESS = `aws_eip.${makeUniqueId(['Box', 'ElasticIp'])}`;
+
+/**
+ * Once the box is gone (stage 3 on), its Elastic IP stays allocated, as CloudFormation's Retain
+ * keeps it: Terraform forgets the address (a `removed` block, Terraform 1.7 or later) instead of
+ * releasing it, so the address DNS may still name is not lost. Release it by hand (runbook 2-to-3).
+ */
+export function retainBoxElasticIp(f: Foundation): void {
+  f.app.addOverride('removed', [{ from: BOX_ELASTIC_IP_ADDRESS, lifecycle: { destroy: false } }]);
 }

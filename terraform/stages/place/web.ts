@@ -20,8 +20,8 @@ export interface WebTierOptions {
   readonly cache?: TfWebTierProps['cache'];
   /** @default - no queue */
   readonly queue?: TfWebTierProps['queue'];
-  /** @default - the load balancer is open to the internet */
-  readonly cloudFrontOnly?: TfWebTierProps['cloudFrontOnly'];
+  /** @default - no CloudFront: the load balancer is open to the internet */
+  readonly cloudFront?: TfWebTierProps['cloudFront'];
 }
 
 /**
@@ -32,13 +32,15 @@ export interface WebTierOptions {
 export function webTier(f: Foundation, database: DatabaseConnection, options: WebTierOptions = {}): TfWebTier {
   const { config } = f;
   const lbGroup = new SecurityGroup(f.network, 'LoadBalancerSecurityGroup', { vpcId: f.net.vpc.id, description: 'Internet-facing load balancer' });
-  if (options.cloudFrontOnly) {
+  if (options.cloudFront) {
+    // Both listener ports in one rule that no setting changes: the list counts as 55 of the
+    // group's 60 rules, and a replaced rule is destroyed first (a gap) in Terraform.
     const cloudFront = new DataAwsEc2ManagedPrefixList(f.network, 'CloudFrontPrefixList', { name: CLOUDFRONT_ORIGIN_FACING });
-    const port = config.certificateArn ? 443 : 80;
     new VpcSecurityGroupIngressRule(f.network, 'LoadBalancerFromCloudFront', {
-      securityGroupId: lbGroup.id, prefixListId: cloudFront.id, ipProtocol: 'tcp', fromPort: port, toPort: port,
+      securityGroupId: lbGroup.id, prefixListId: cloudFront.id, ipProtocol: 'tcp', fromPort: 80, toPort: 443,
     });
-  } else {
+  }
+  if (!options.cloudFront || options.cloudFront.openToInternet) {
     for (const port of config.certificateArn ? [80, 443] : [80]) {
       new VpcSecurityGroupIngressRule(f.network, `LoadBalancerFromInternet${port}`, {
         securityGroupId: lbGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: 'tcp', fromPort: port, toPort: port,
@@ -98,7 +100,7 @@ export function behindCloudFront(f: Foundation, workers: SecurityGroup, database
   const web = webTier(f, database, {
     cache: cacheConnection,
     queue: { url: queue.queue.url, arn: queue.queue.arn },
-    cloudFrontOnly: config.openOrigin ? undefined : { headerName: ORIGIN_VERIFY_HEADER, headerValue: originVerifyValue(f.app, secretName) },
+    cloudFront: { headerName: ORIGIN_VERIFY_HEADER, headerValue: originVerifyValue(f.app, secretName), openToInternet: config.openOrigin },
   });
   new TfWorkerGroup(f.app, 'Workers', {
     ...instanceSettings(f), subnetIds: f.net.subnetIds.App, securityGroupId: workers.id, database, cache: cacheConnection,
