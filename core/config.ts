@@ -88,9 +88,30 @@ export interface GrowthConfig {
   readonly dbMaxCapacity: number;
   /** NAT gateways for the app subnets from stage 3: 2 keeps each AZ independent, 1 saves cost. */
   readonly natGateways: number;
-  /** Retention of every log group, in days. */
+  /** Retention of every log group, in days (at least 365 with `hardening=strict`, its default there). */
   readonly logRetentionDays: number;
+  /**
+   * `standard` keeps stage 1 cheap; `strict` also meets AWS Control Tower's proactive controls
+   * (docs/hardening.md): log groups encrypted with a KMS key, subnets that assign no public
+   * addresses, Aurora enhanced monitoring, detailed monitoring recorded in every launch template.
+   */
+  readonly hardening: Hardening;
 }
+
+/** The hardening levels: what each turns on is in docs/hardening.md. */
+export const HARDENING_LEVELS = ['standard', 'strict'] as const;
+export type Hardening = (typeof HARDENING_LEVELS)[number];
+
+/** Template metadata key naming a stack's hardening level (set when it is not `standard`). */
+export const HARDENING_METADATA = 'growth-stages:hardening';
+
+/** What `hardening=strict` sets that has a number, for both engines. */
+export const STRICT_HARDENING = {
+  /** Interval of Aurora enhanced monitoring: the longest RDS accepts, the cheapest. */
+  enhancedMonitoringSeconds: 60,
+  /** The shortest log retention strict accepts, and its default (CT.CLOUDWATCH.PR.2). */
+  minLogRetentionDays: 365,
+} as const;
 
 /** Commercial regions this project supports (Graviton, Aurora Serverless v2 and Valkey in each). */
 export const REGIONS = [
@@ -123,13 +144,14 @@ export const DEFAULTS = {
   dbMaxCapacity: 8,
   natGateways: 2,
   logRetentionDays: 30,
+  hardening: 'standard',
 } as const;
 
 /** Every key `parseConfig` reads, for the README and the CLI's help. */
 export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'secondaryVpcCidr', 'instanceType',
   'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'keepBox',
   'imageId', 'secondaryImageId', 'tfStateBucket', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',
-  'natGateways', 'logRetentionDays'] as const;
+  'natGateways', 'logRetentionDays', 'hardening'] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
 
@@ -247,16 +269,21 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const dbMaxCapacity = acu('dbMaxCapacity', required('dbMaxCapacity'), Math.max(1, dbMinCapacity));
 
   const natGateways = integer('natGateways', required('natGateways'), 1, 2);
-  const logRetentionDays = Number(required('logRetentionDays'));
-  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    throw new ConfigError('logRetentionDays', get('logRetentionDays'), `one of ${LOG_RETENTION_DAYS.join(', ')}`);
+  const hardening = oneOf('hardening', required('hardening'), HARDENING_LEVELS);
+  // Strict keeps logs a year (CT.CLOUDWATCH.PR.2) unless told otherwise, and refuses less.
+  const strict = hardening === 'strict';
+  const logRetentionDays = Number(text('logRetentionDays', String(strict ? STRICT_HARDENING.minLogRetentionDays : DEFAULTS.logRetentionDays)));
+  const minRetention = strict ? STRICT_HARDENING.minLogRetentionDays : 0;
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays) || logRetentionDays < minRetention) {
+    const accepted = LOG_RETENTION_DAYS.filter((d) => d >= minRetention).join(', ');
+    throw new ConfigError('logRetentionDays', get('logRetentionDays'), strict ? `with hardening=strict, one of ${accepted} (AWS Control Tower keeps logs at least a year)` : `one of ${accepted}`);
   }
 
   return {
     stage, appName, region, secondaryRegion, vpcCidr, secondaryVpcCidr, instanceType, certificateArn, originDomainName, domainName,
     hostedZoneId, hostedZoneName, secondaryCertificateArn, tfStateBucket,
     edgeCertificateArn, openOrigin, keepBox, imageId, secondaryImageId, alarmEmail,
-    minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays,
+    minCapacity, maxCapacity, dbMinCapacity, dbMaxCapacity, natGateways, logRetentionDays, hardening,
   };
 }
 

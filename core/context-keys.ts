@@ -26,6 +26,7 @@ export const KEY_STAGES: Record<ConfigKey, Applies> = {
   alarmEmail: ALWAYS,
   logRetentionDays: ALWAYS,
   tfStateBucket: ALWAYS,
+  hardening: ALWAYS,
   dbMinCapacity: { from: 2 },
   dbMaxCapacity: { from: 2 },
   certificateArn: { from: 3 },
@@ -46,7 +47,7 @@ export const KEY_STAGES: Record<ConfigKey, Applies> = {
 };
 
 /** Keys the apps read besides the configuration: switches of the synth itself. */
-export const SWITCH_KEYS = ['nag'] as const;
+export const SWITCH_KEYS = ['nag', 'controls'] as const;
 
 /** CDK's own keys (`aws:cdk:*`) and feature flags (`@aws-cdk/...:flag`) all contain a colon. */
 const isCdkKey = (key: string) => key.includes(':');

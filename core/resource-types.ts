@@ -35,7 +35,7 @@ const CONFIG = free('configuration, no charge of its own');
 
 export const CLOUDFORMATION_TYPES: Readonly<Record<string, ResourceTypeEntry>> = {
   'AWS::EC2::VPC': { parity: ['VPCs'], cost: free('no charge for a VPC'), diagram: notDrawn('the VPC is the box the subnets sit in'), holdsData: true, counterpart: ['aws_vpc'] },
-  'AWS::EC2::Subnet': { parity: ['VPC subnets'], cost: free('no charge for a subnet'), diagram: notDrawn('the subnet tiers are boxes, not nodes'), holdsData: true, counterpart: ['aws_subnet'] },
+  'AWS::EC2::Subnet': { parity: ['VPC subnets', 'Public subnets assign public IPs'], cost: free('no charge for a subnet'), diagram: notDrawn('the subnet tiers are boxes, not nodes'), holdsData: true, counterpart: ['aws_subnet'] },
   'AWS::EC2::InternetGateway': { parity: ['Internet gateways'], cost: free('no charge for an internet gateway'), diagram: PLUMBING, holdsData: false, counterpart: ['aws_internet_gateway'] },
   'AWS::EC2::VPCGatewayAttachment': { parity: ['Internet gateways'], cost: CONFIG, diagram: PLUMBING, holdsData: false, counterpart: ['aws_internet_gateway'] },
   'AWS::EC2::RouteTable': { parity: ['Route tables'], cost: CONFIG, diagram: PLUMBING, holdsData: false, counterpart: ['aws_route_table'] },
@@ -96,7 +96,7 @@ export const CLOUDFORMATION_TYPES: Readonly<Record<string, ResourceTypeEntry>> =
   'AWS::IAM::Policy': { parity: ['Roles'], cost: free('IAM has no charge'), diagram: IAM, holdsData: false, counterpart: ['aws_iam_role_policy'] },
   'AWS::IAM::InstanceProfile': { parity: ['Instance profiles'], cost: free('IAM has no charge'), diagram: IAM, holdsData: false, counterpart: ['aws_iam_instance_profile'] },
   'AWS::KMS::Key': {
-    parity: ['Alarm topic encrypted', 'Alarm topic key admits'], cost: priced('KMS customer-managed keys'), diagram: notDrawn('encryption, not a component'),
+    parity: ['Alarm topic encrypted', 'Alarm topic key admits', 'KMS keys refuse grants except for AWS services'], cost: priced('KMS customer-managed keys'), diagram: notDrawn('encryption, not a component'),
     holdsData: true, counterpart: ['aws_kms_key'],
   },
   'AWS::SNS::Topic': {
@@ -113,14 +113,14 @@ export const CLOUDFORMATION_TYPES: Readonly<Record<string, ResourceTypeEntry>> =
     counterpart: ['aws_cloudwatch_dashboard'],
   },
   'AWS::Logs::LogGroup': {
-    parity: ['Log retention (days)', 'Log groups kept on removal'], cost: priced('CloudWatch Logs ingestion'),
+    parity: ['Log retention (days)', 'Log groups kept on removal', 'Log groups encrypted with'], cost: priced('CloudWatch Logs ingestion'),
     diagram: notDrawn('monitoring, not in the request path'), holdsData: true, counterpart: ['aws_cloudwatch_log_group'],
   },
   'AWS::RDS::DBCluster': {
     parity: ['Aurora clusters', 'Secondary clusters'], cost: priced('Aurora storage'), diagram: notDrawn('drawn as its instances'), holdsData: true,
     counterpart: ['aws_rds_cluster'],
   },
-  'AWS::RDS::DBInstance': { parity: ['Aurora instances'], cost: priced('Aurora Serverless v2 capacity'), diagram: node('db0'), holdsData: true, counterpart: ['aws_rds_cluster_instance'] },
+  'AWS::RDS::DBInstance': { parity: ['Aurora instances', 'Aurora enhanced monitoring'], cost: priced('Aurora Serverless v2 capacity'), diagram: node('db0'), holdsData: true, counterpart: ['aws_rds_cluster_instance'] },
   'AWS::RDS::DBClusterParameterGroup': { parity: ['Aurora clusters'], cost: CONFIG, diagram: notDrawn('configuration of the cluster'), holdsData: false, counterpart: ['aws_rds_cluster_parameter_group'] },
   'AWS::RDS::DBSubnetGroup': { parity: ['DB subnet groups'], cost: CONFIG, diagram: notDrawn('the cluster sits in the Data tier'), holdsData: false, counterpart: ['aws_db_subnet_group'] },
   'AWS::RDS::GlobalCluster': {
@@ -140,9 +140,9 @@ export const CLOUDFORMATION_TYPES: Readonly<Record<string, ResourceTypeEntry>> =
   'AWS::SQS::Queue': { parity: ['Queues'], cost: priced('SQS requests'), diagram: node('queue'), holdsData: true, counterpart: ['aws_sqs_queue'] },
   'AWS::SQS::QueuePolicy': { parity: ['Queues refuse plain HTTP'], cost: CONFIG, diagram: IAM, holdsData: false, counterpart: ['aws_sqs_queue_policy'] },
   'AWS::S3::Bucket': {
-    parity: ['Buckets'], cost: priced('S3 Standard (logs and assets)'), diagram: node('logs'), holdsData: true,
+    parity: ['Buckets', 'Buckets versioned, with a lifecycle'], cost: priced('S3 Standard (logs and assets)'), diagram: node('logs'), holdsData: true,
     counterpart: ['aws_s3_bucket', 'aws_s3_bucket_lifecycle_configuration', 'aws_s3_bucket_logging', 'aws_s3_bucket_ownership_controls',
-      'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration'],
+      'aws_s3_bucket_public_access_block', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning'],
   },
   'AWS::S3::BucketPolicy': { parity: ['Bucket policies'], cost: CONFIG, diagram: IAM, holdsData: false, counterpart: ['aws_s3_bucket_policy'] },
   'AWS::CloudFront::Distribution': { parity: ['CloudFront'], cost: priced('CloudFront data to viewers'), diagram: node('cdn'), holdsData: false, counterpart: ['aws_cloudfront_distribution'] },
@@ -248,6 +248,7 @@ export const TERRAFORM_TYPES: Readonly<Record<string, ResourceTypeEntry>> = {
   aws_s3_bucket_ownership_controls: { ...as('AWS::S3::Bucket'), cost: CONFIG, diagram: notDrawn('configuration of its bucket'), holdsData: false },
   aws_s3_bucket_public_access_block: { ...as('AWS::S3::Bucket'), cost: CONFIG, diagram: notDrawn('configuration of its bucket'), holdsData: false },
   aws_s3_bucket_server_side_encryption_configuration: { ...as('AWS::S3::Bucket'), cost: CONFIG, diagram: notDrawn('configuration of its bucket'), holdsData: false },
+  aws_s3_bucket_versioning: { ...as('AWS::S3::Bucket'), cost: CONFIG, diagram: notDrawn('configuration of its bucket'), holdsData: false },
   aws_s3_object: {
     parity: ['Static assets uploaded'], cost: free('an object in a bucket priced by the S3 line'), diagram: notDrawn('the app package and assets, copied at apply'),
     holdsData: false, counterpart: ['Custom::CDKBucketDeployment'],

@@ -24,7 +24,8 @@ export interface AccessLogBucketProps {
 /**
  * A bucket for access logs (load balancer, later CDN and S3): SSE-S3, the only encryption load
  * balancers can write to; public access blocked; TLS required; objects owned by the bucket
- * owner (unless `objectOwnership` says otherwise); logs expire after `expiration`.
+ * owner (unless `objectOwnership` says otherwise); versioned; logs expire after `expiration`, and
+ * their previous versions a day later.
  */
 export class AccessLogBucket extends Construct {
   public readonly bucket: s3.Bucket;
@@ -36,7 +37,14 @@ export class AccessLogBucket extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       enforceSSL: true,
       objectOwnership: props.objectOwnership ?? s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      lifecycleRules: [{ expiration: props.expiration ?? Duration.days(90) }],
+      // Versioned so a deleted or overwritten log can be recovered for a day; log objects are
+      // never rewritten, so versioning costs only that day of expired logs.
+      versioned: true,
+      lifecycleRules: [{
+        expiration: props.expiration ?? Duration.days(90),
+        noncurrentVersionExpiration: Duration.days(1),
+        abortIncompleteMultipartUploadAfter: Duration.days(1),
+      }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     Validations.of(this.bucket).acknowledge({

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { limitGrantsToAwsServices } from './kms-grants';
 
 export interface AlarmTopicProps {
   /**
@@ -21,8 +22,8 @@ export const AUTO_SCALING_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAutoScaling';
 /**
  * The SNS topic every alarm and Auto Scaling group notifies. Encrypted with a customer-managed
  * key, because CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; the
- * key admits CloudWatch and, through SNS only, the Auto Scaling service-linked role. Refuses
- * non-TLS publishers.
+ * key admits CloudWatch and, through SNS only, the Auto Scaling service-linked role, and lets
+ * nobody but AWS services create grants on it. Refuses non-TLS publishers.
  */
 export class AlarmTopic extends Construct {
   public readonly topic: sns.Topic;
@@ -58,6 +59,7 @@ export class AlarmTopic extends Construct {
         StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `sns.${stack.region}.amazonaws.com` },
       },
     }));
+    limitGrantsToAwsServices(this.key);
     this.topic = new sns.Topic(this, 'Resource', {
       masterKey: this.key,
       enforceSSL: true,

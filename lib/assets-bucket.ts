@@ -1,4 +1,4 @@
-import { Aws, RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -23,7 +23,7 @@ export interface AssetsBucketProps {
 /**
  * The bucket of the site's static assets, served by CloudFront through Origin Access Control:
  * public access blocked, SSE-S3 (OAC reads SSE-KMS only with a key policy for CloudFront), TLS
- * required, server access logs; its policy lets only CloudFront distributions of
+ * required, server access logs, versioned (previous versions kept 30 days); its policy lets only CloudFront distributions of
  * `distributionArn` read objects. Asset names are content-hashed, so objects never change.
  */
 export class AssetsBucket extends Construct {
@@ -38,6 +38,10 @@ export class AssetsBucket extends Construct {
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: props.accessLogBucket,
       serverAccessLogsPrefix: 's3-assets/',
+      // Versioned, so a deleted asset can be restored; an upload of the same name keeps the
+      // previous copy for 30 days. Current objects never expire: instances may still link to them.
+      versioned: true,
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({

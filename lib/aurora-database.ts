@@ -80,14 +80,32 @@ export interface AuroraDatabaseProps {
    * @default - no replicas
    */
   readonly secretReplicaRegions?: string[];
+  /**
+   * Interval of enhanced monitoring (OS metrics of every instance, into CloudWatch Logs, through a
+   * monitoring role this construct creates): 1, 5, 10, 15, 30 or 60 seconds. Turning it on or off
+   * updates the instances in place.
+   * @default - no enhanced monitoring
+   */
+  readonly monitoringInterval?: Duration;
+}
+
+/** The intervals RDS enhanced monitoring accepts, in seconds. */
+export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
+
+/** Throws unless `interval` is one RDS enhanced monitoring accepts. */
+export function checkMonitoringInterval(construct: string, interval?: Duration): void {
+  if (interval === undefined || Token.isUnresolved(interval.toSeconds())) return;
+  if (!MONITORING_INTERVALS.includes(interval.toSeconds())) {
+    throw new Error(`${construct} monitoringInterval must be one of ${MONITORING_INTERVALS.join(', ')} seconds, got ${interval.toSeconds()}`);
+  }
 }
 
 /**
  * Aurora PostgreSQL Serverless v2: storage encrypted, TLS required by the cluster parameter group,
  * credentials in a generated Secrets Manager secret (not an RDS-managed one, which a global
  * database cannot use), IAM authentication, automated backups, deletion protection and a final
- * snapshot, a pinned engine version (no automatic minor upgrades). Reachable only through
- * `connections`.
+ * snapshot, a pinned engine version (no automatic minor upgrades), enhanced monitoring when asked.
+ * Reachable only through `connections`; it opens no connection itself.
  */
 export class AuroraDatabase extends Construct {
   public readonly cluster: rds.DatabaseCluster;
@@ -114,6 +132,7 @@ export class AuroraDatabase extends Construct {
     if (new Set(replicaRegions).size !== replicaRegions.length) {
       throw new Error(`AuroraDatabase secretReplicaRegions lists a region twice: ${replicaRegions.join(', ')}`);
     }
+    checkMonitoringInterval('AuroraDatabase', props.monitoringInterval);
     const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.of(AURORA_POSTGRES_VERSION, majorVersion());
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {
@@ -149,8 +168,22 @@ export class AuroraDatabase extends Construct {
       cloudwatchLogsExports: ['postgresql'],
       cloudwatchLogsRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
       copyTagsToSnapshot: true,
+      monitoringInterval: props.monitoringInterval,
     });
     this.connections = this.cluster.connections;
+    // The cluster only answers its clients, which its security group admits: no rule lets it open
+    // connections (Terraform's group has none either). Set on the resource, as the group
+    // DatabaseCluster creates has no option for it; an egress change updates the group in place.
+    (this.cluster.connections.securityGroups[0].node.defaultChild as ec2.CfnSecurityGroup).addPropertyOverride('SecurityGroupEgress', [
+      { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 },
+    ]);
+    const monitoringRole = this.cluster.node.tryFindChild('MonitoringRole');
+    if (monitoringRole) {
+      Validations.of(monitoringRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason: 'the AWS-maintained policy of RDS enhanced monitoring: it writes only to the RDSOSMetrics log group',
+      });
+    }
 
     const secret = this.cluster.node.findChild('Secret') as rds.DatabaseSecret;
     // A snapshot restored later still needs the password it was taken with.

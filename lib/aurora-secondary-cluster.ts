@@ -1,6 +1,7 @@
-import { Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as rds from 'aws-cdk-lib/aws-rds';
@@ -8,6 +9,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { notifyingAlarm } from './alarm-topic';
+import { checkMonitoringInterval } from './aurora-database';
+import { limitGrantsToAwsServices } from './kms-grants';
 
 export interface AuroraSecondaryClusterProps {
   /** VPC of the cluster. */
@@ -59,6 +62,12 @@ export interface AuroraSecondaryClusterProps {
    * @default - no `secretArn`: the cluster has no credentials of its own
    */
   readonly primarySecret?: secretsmanager.ISecret;
+  /**
+   * Interval of enhanced monitoring of every instance (1, 5, 10, 15, 30 or 60 seconds), through a
+   * monitoring role this construct creates. Turning it on or off updates the instances in place.
+   * @default - no enhanced monitoring
+   */
+  readonly monitoringInterval?: Duration;
 }
 
 /**
@@ -89,7 +98,9 @@ export class AuroraSecondaryCluster extends Construct {
     if (props.minCapacity < 0.5 || props.maxCapacity < props.minCapacity) {
       throw new Error(`AuroraSecondaryCluster needs 0.5 <= minCapacity <= maxCapacity (a global database cannot pause), got ${props.minCapacity} and ${props.maxCapacity}`);
     }
+    checkMonitoringInterval('AuroraSecondaryCluster', props.monitoringInterval);
     const key = new kms.Key(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
+    limitGrantsToAwsServices(key);
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Secondary Aurora cluster',
@@ -137,6 +148,16 @@ export class AuroraSecondaryCluster extends Construct {
     this.cluster.applyRemovalPolicy(RemovalPolicy.SNAPSHOT);
     this.cluster.node.addDependency(log);
 
+    const monitoringRole = props.monitoringInterval && new iam.Role(this, 'MonitoringRole', {
+      assumedBy: new iam.ServicePrincipal('monitoring.rds.amazonaws.com'),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AmazonRDSEnhancedMonitoringRole')],
+    });
+    if (monitoringRole) {
+      Validations.of(monitoringRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole]',
+        reason: 'the AWS-maintained policy of RDS enhanced monitoring: it writes only to the RDSOSMetrics log group',
+      });
+    }
     const azs = props.vpc.availabilityZones;
     for (let i = 0; i < instances; i++) {
       new rds.CfnDBInstance(this, `Instance${i + 1}`, {
@@ -146,6 +167,8 @@ export class AuroraSecondaryCluster extends Construct {
         availabilityZone: azs[i % azs.length],
         autoMinorVersionUpgrade: false,
         publiclyAccessible: false,
+        monitoringInterval: props.monitoringInterval?.toSeconds(),
+        monitoringRoleArn: monitoringRole?.roleArn,
       });
     }
     if (props.alarmTopic) this.addAlarms(props.alarmTopic);

@@ -45,6 +45,9 @@ export class JobQueue extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // What SQS does without the setting, written out so that the queue reads as a dead-letter
+      // queue (AWS Control Tower's CT.SQS.PR.1 requires one on every queue that is not).
+      redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
       removalPolicy,
     });
     Validations.of(this.deadLetterQueue).acknowledge({

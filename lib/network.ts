@@ -30,6 +30,14 @@ export interface NetworkProps {
    */
   readonly natGateways?: number;
   /**
+   * Whether instances launched in the `public` tiers get a public IPv4 address without asking
+   * for one. Changing it updates the subnets in place and affects only later launches; an
+   * instance that needs the internet before it has an Elastic IP must then ask for an address
+   * itself (`SingleBox`'s `associatePublicIpAddress`).
+   * @default true - as `ec2.Vpc` creates public subnets
+   */
+  readonly mapPublicIpOnLaunch?: boolean;
+  /**
    * Retention of the VPC flow log.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -55,7 +63,12 @@ export class Network extends Construct {
       ipAddresses: ec2.IpAddresses.cidr(props.cidr),
       maxAzs: props.maxAzs ?? 2,
       natGateways,
-      subnetConfiguration: props.tiers.map((t) => ({ name: t.name, subnetType: subnetType[t.kind], cidrMask: t.cidrMask })),
+      subnetConfiguration: props.tiers.map((t) => ({
+        name: t.name,
+        subnetType: subnetType[t.kind],
+        cidrMask: t.cidrMask,
+        ...(t.kind === 'public' && props.mapPublicIpOnLaunch === false ? { mapPublicIpOnLaunch: false } : {}),
+      })),
     });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {

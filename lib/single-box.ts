@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import { AspectPriority, Aspects, Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -34,6 +34,22 @@ export interface SingleBoxProps extends AppInstanceOptions {
    * a new release alone does not replace it (see `amazonLinux2023Arm64`)
    */
   readonly machineImage?: ec2.IMachineImage;
+  /**
+   * Gives the instance a public IPv4 address at launch whatever its subnet's setting. The box
+   * installs packages and signals CloudFormation at boot, before its Elastic IP is associated (the
+   * association waits for that signal): in a subnet that assigns no public addresses
+   * (`Network`'s `mapPublicIpOnLaunch: false`) it needs this to reach the internet at all. The
+   * Elastic IP then takes the address's place. Changing it replaces the box.
+   * @default - the subnet decides (a public subnet of `ec2.Vpc` assigns an address)
+   */
+  readonly associatePublicIpAddress?: boolean;
+  /**
+   * Records detailed monitoring in the launch template that carries the box's IMDSv2 setting, as
+   * well as on the instance (AWS Control Tower's CT.EC2.PR.10 reads it there). Monitoring is the
+   * same either way; changing it replaces the box.
+   * @default false - detailed monitoring is set on the instance only
+   */
+  readonly launchTemplateMonitoring?: boolean;
 }
 
 /**
@@ -89,11 +105,20 @@ export class SingleBox extends Construct {
       resourceSignalTimeout: Duration.minutes(30),
       requireImdsv2: true,
       detailedMonitoring: true,
+      associatePublicIpAddress: props.associatePublicIpAddress,
       blockDevices: [{
         deviceName: '/dev/xvda',
         volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
       }],
     });
+    if (props.launchTemplateMonitoring) {
+      // The launch template exists only once aws-cdk-lib's IMDSv2 aspect (mutating priority) has run.
+      Aspects.of(this.instance).add({
+        visit: (node) => {
+          if (node instanceof ec2.CfnLaunchTemplate) node.addPropertyOverride('LaunchTemplateData.Monitoring.Enabled', true);
+        },
+      }, { priority: AspectPriority.DEFAULT });
+    }
     // The boot script names its resource in the signal by the aws:cloudformation:logical-id tag.
     const describeTags = new iam.Policy(this, 'DescribeTagsPolicy', {
       statements: [new iam.PolicyStatement({ actions: ['ec2:DescribeTags'], resources: ['*'] })],

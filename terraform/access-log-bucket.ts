@@ -3,7 +3,7 @@ import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-s
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { Construct } from 'constructs';
-import { TfPrivateBucket } from './private-bucket';
+import { bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
 export interface TfAccessLogBucketProps {
   /** Key prefix the load balancer writes under. */
@@ -14,7 +14,8 @@ export interface TfAccessLogBucketProps {
 
 /**
  * The bucket of the load balancer's access logs, as the CDK `AccessLogBucket`: SSE-S3 (what load
- * balancers can write), public access blocked, TLS required, ACLs disabled, logs expire; the
+ * balancers can write), public access blocked, TLS required, ACLs disabled, versioned, logs expire
+ * (their previous versions a day later); the
  * region's Elastic Load Balancing account may write under the prefix. `force_destroy` is off, so
  * Terraform cannot delete it while it holds logs.
  */
@@ -35,7 +36,7 @@ export class TfAccessLogBucket extends Construct {
     }).bucket;
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       bucket: this.bucket.id,
-      rule: [{ id: 'expire', status: 'Enabled', filter: [{}], expiration: [{ days: props.expirationDays ?? 90 }] }],
+      rule: [bucketLifecycleRule('expire', { expirationDays: props.expirationDays ?? 90, noncurrentVersionExpirationDays: 1 })],
     });
   }
 }

@@ -7,6 +7,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 
 export interface TfAlarmTopicProps {
   /** Subscribed by e-mail (confirm the subscription). */
@@ -60,6 +61,7 @@ export class TfAlarmTopic extends Construct {
               { test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${region.region}.amazonaws.com`] },
             ],
           },
+          DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES,
         ],
       }).json,
     });

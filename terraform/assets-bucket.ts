@@ -7,7 +7,7 @@ import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Construct } from 'constructs';
 import { versionedAssetName } from '../app/src/asset-name';
-import { TfPrivateBucket } from './private-bucket';
+import { bucketLifecycle, bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
 const CONTENT_TYPES: Record<string, string> = { '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml' };
 
@@ -21,7 +21,7 @@ export interface TfAssetsBucketProps {
 /**
  * The bucket of the static assets, as the CDK `AssetsBucket` plus its upload: a private bucket
  * that CloudFront distributions of this account read through Origin Access Control (by
- * `AWS:SourceArn`), server access logs; each static file an object under its content-hashed name
+ * `AWS:SourceArn`), server access logs, previous versions kept 30 days; each static file an object under its content-hashed name
  * (`versionedAssetName`, the app's own), cached for a year.
  */
 export class TfAssetsBucket extends Construct {
@@ -41,6 +41,8 @@ export class TfAssetsBucket extends Construct {
         condition: [{ test: 'StringLike', variable: 'AWS:SourceArn', values: [`arn:${partition.partition}:cloudfront::${account.accountId}:distribution/*`] }],
       }],
     }).bucket;
+    // Current assets never expire (instances may still link to them); a replaced copy stays 30 days.
+    bucketLifecycle(this, 'Lifecycle', this.bucket, bucketLifecycleRule('previous-versions', { noncurrentVersionExpirationDays: 30 }));
     new S3BucketLoggingA(this, 'Logging', { bucket: this.bucket.id, targetBucket: props.accessLogBucket, targetPrefix: 's3-assets/' });
     for (const file of fs.readdirSync(props.staticDir).sort()) {
       const full = path.join(props.staticDir, file);

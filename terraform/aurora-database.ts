@@ -1,7 +1,10 @@
 import { Fn } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { RdsClusterParameterGroup } from '@cdktf/provider-aws/lib/rds-cluster-parameter-group';
@@ -27,16 +30,28 @@ export interface AuroraClusterBaseProps {
   /** Serverless v2 ACUs. */
   readonly minCapacity: number;
   readonly maxCapacity: number;
+  /**
+   * Interval of enhanced monitoring of every instance, in seconds (1, 5, 10, 15, 30 or 60),
+   * through a monitoring role created here (MonitoringRole). Turning it on or off updates the
+   * instances in place.
+   * @default - no enhanced monitoring
+   */
+  readonly monitoringIntervalSeconds?: number;
 }
 
 /**
  * What every Aurora cluster of the stages has besides the cluster, in `scope` (SecurityGroup,
  * FromClient<n>, Subnets, ParameterGroup, PostgresqlLog): a security group admitting only the
  * clients, the subnet group, TLS required by the parameter group, and the PostgreSQL log group
- * created before the cluster exports to it (so it has a retention; it survives destroy). Returns
- * the cluster settings they all share.
+ * created before the cluster exports to it (so it has a retention; it survives destroy), the
+ * enhanced-monitoring role when asked. Returns the cluster settings they all share, and the
+ * monitoring settings of every instance.
  */
 export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProps) {
+  const interval = props.monitoringIntervalSeconds;
+  if (interval !== undefined && ![1, 5, 10, 15, 30, 60].includes(interval)) {
+    throw new Error(`monitoringIntervalSeconds must be one of 1, 5, 10, 15, 30, 60, got ${interval}`);
+  }
   const securityGroup = new SecurityGroup(scope, 'SecurityGroup', { vpcId: props.vpcId, description: props.description });
   props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(scope, `FromClient${i + 1}`, {
     securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
@@ -78,7 +93,17 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
     enabledCloudwatchLogsExports: ['postgresql'],
     dependsOn: [log],
   };
-  return { settings };
+  let instanceMonitoring: { monitoringInterval?: number; monitoringRoleArn?: string } = {};
+  if (interval !== undefined) {
+    const role = new IamRole(scope, 'MonitoringRole', {
+      assumeRolePolicy: new DataAwsIamPolicyDocument(scope, 'MonitoringAssume', {
+        statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['monitoring.rds.amazonaws.com'] }] }],
+      }).json,
+    });
+    new IamRolePolicyAttachment(scope, 'MonitoringPolicy', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' });
+    instanceMonitoring = { monitoringInterval: interval, monitoringRoleArn: role.arn };
+  }
+  return { settings, instanceMonitoring };
 }
 
 export interface TfAuroraDatabaseProps {
@@ -114,6 +139,11 @@ export interface TfAuroraDatabaseProps {
    * @default false
    */
   readonly globalMember?: boolean;
+  /**
+   * Enhanced monitoring of every instance, in seconds (1, 5, 10, 15, 30 or 60).
+   * @default - none
+   */
+  readonly monitoringIntervalSeconds?: number;
 }
 
 /**
@@ -142,7 +172,7 @@ export class TfAuroraDatabase extends Construct {
     if (props.availabilityZones.length === 0) {
       throw new Error('TfAuroraDatabase availabilityZones is empty: pass the AZs of the subnets');
     }
-    const { settings } = auroraClusterBase(this, { ...props, description: 'Aurora cluster' });
+    const { settings, instanceMonitoring } = auroraClusterBase(this, { ...props, description: 'Aurora cluster' });
     const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
     this.cluster = new RdsCluster(this, 'Cluster', {
       ...settings,
@@ -164,6 +194,7 @@ export class TfAuroraDatabase extends Construct {
         // Pinned: an upgrade is a change of AURORA_POSTGRES_VERSION (docs/runbooks/engine-upgrade.md).
         autoMinorVersionUpgrade: false,
         publiclyAccessible: false,
+        ...instanceMonitoring,
       });
     }
     this.secret = new SecretsmanagerSecret(this, 'Secret', {

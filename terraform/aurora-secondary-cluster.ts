@@ -1,9 +1,13 @@
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { accountAdministers, DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 import { AURORA_POSTGRES_VERSION } from '../core/versions';
 import { auroraClusterBase } from './aurora-database';
 
@@ -47,6 +51,11 @@ export interface TfAuroraSecondaryClusterProps {
    * @default - not used without `primarySecret`
    */
   readonly region?: string;
+  /**
+   * Enhanced monitoring of every instance, in seconds (1, 5, 10, 15, 30 or 60).
+   * @default - none
+   */
+  readonly monitoringIntervalSeconds?: number;
 }
 
 /**
@@ -78,8 +87,16 @@ export class TfAuroraSecondaryCluster extends Construct {
       // The replica keeps the primary secret's name and ARN but for the region.
       this.secretArn = Fn.replace(props.primarySecret.arn, `:${props.primarySecret.region}:`, `:${props.region}:`);
     }
-    const key = new KmsKey(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
-    const { settings } = auroraClusterBase(this, { ...props, description: 'secondary Aurora cluster' });
+    const account = new DataAwsCallerIdentity(this, 'Account');
+    const partition = new DataAwsPartition(this, 'Partition');
+    const key = new KmsKey(this, 'Key', {
+      description: 'Storage of the secondary Aurora cluster',
+      enableKeyRotation: true,
+      policy: new DataAwsIamPolicyDocument(this, 'KeyPolicy', {
+        statement: [accountAdministers(partition.partition, account.accountId), DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES],
+      }).json,
+    });
+    const { settings, instanceMonitoring } = auroraClusterBase(this, { ...props, description: 'secondary Aurora cluster' });
     this.cluster = new RdsCluster(this, 'Resource', {
       ...settings,
       globalClusterIdentifier: props.globalClusterIdentifier,
@@ -91,6 +108,7 @@ export class TfAuroraSecondaryCluster extends Construct {
       new RdsClusterInstance(this, `Instance${i + 1}`, {
         clusterIdentifier: this.cluster.id, instanceClass: 'db.serverless', engine: 'aurora-postgresql', engineVersion: AURORA_POSTGRES_VERSION,
         availabilityZone: props.availabilityZones[i % props.availabilityZones.length], autoMinorVersionUpgrade: false, publiclyAccessible: false,
+        ...instanceMonitoring,
       });
     }
     const alarm = (alarmId: string, metricName: string, statistic: string, threshold: number, description: string) => {

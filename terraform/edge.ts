@@ -3,7 +3,7 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Construct } from 'constructs';
-import { TfPrivateBucket } from './private-bucket';
+import { bucketLifecycle, bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
 /** CloudFront's managed policies, as CDK names them. */
 const CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
@@ -96,6 +96,8 @@ export class TfEdge extends Construct {
       ]),
     });
     const logs = new TfPrivateBucket(this, 'AccessLogs', { bucketPrefix: 'growth-stages-cdn-logs-', objectOwnership: 'BucketOwnerPreferred' }).bucket;
+    // As the CDK AccessLogBucket: logs expire after 90 days, their previous versions a day later.
+    bucketLifecycle(this, 'AccessLogsLifecycle', logs, bucketLifecycleRule('expire', { expirationDays: 90, noncurrentVersionExpirationDays: 1 }));
     const oac = new CloudfrontOriginAccessControl(this, 'AssetsAccess', {
       name: `${this.node.path.replace(/\//g, '-')}-assets`, originAccessControlOriginType: 's3', signingBehavior: 'always', signingProtocol: 'sigv4',
     });

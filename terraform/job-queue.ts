@@ -23,7 +23,12 @@ export class TfJobQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: TfJobQueueProps) {
     super(scope, id);
-    this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', { sqsManagedSseEnabled: true, messageRetentionSeconds: 14 * 86400 });
+    this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 86400,
+      // SQS's behaviour without the setting, written out as CDK does (CT.SQS.PR.1 reads it).
+      redriveAllowPolicy: Fn.jsonencode({ redrivePermission: 'allowAll' }),
+    });
     this.queue = new SqsQueue(this, 'Resource', {
       sqsManagedSseEnabled: true,
       visibilityTimeoutSeconds: 120,

@@ -30,6 +30,12 @@ export interface TfNetworkProps {
    * @default 0
    */
   readonly natGateways?: number;
+  /**
+   * Whether the public subnets give every instance a public IPv4 address. Changing it updates the
+   * subnets in place and affects only later launches.
+   * @default true
+   */
+  readonly mapPublicIpOnLaunch?: boolean;
 }
 
 /**
@@ -62,7 +68,7 @@ export class TfNetwork extends Construct {
         vpcId: this.vpc.id,
         cidrBlock: cidr,
         availabilityZone: this.availabilityZones[az],
-        mapPublicIpOnLaunch: tier.kind === 'public',
+        mapPublicIpOnLaunch: tier.kind === 'public' && props.mapPublicIpOnLaunch !== false,
         tags: { Name: name, 'growth-stages:tier': tier.name },
       });
       (this.subnetIds[tier.name] ??= []).push(subnet.id);

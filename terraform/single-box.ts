@@ -23,6 +23,13 @@ export interface TfSingleBoxProps extends TfAppInstanceSettings {
    * @default - PostgreSQL on the box, on `dataVolume`
    */
   readonly database?: { readonly secretArn: string };
+  /**
+   * A public IPv4 address at launch whatever the subnet's setting: the box installs packages and
+   * reports at boot, before its Elastic IP is associated, so in a subnet that assigns none
+   * (`TfNetwork`'s `mapPublicIpOnLaunch: false`) it needs this. Changing it replaces the box.
+   * @default - the subnet decides
+   */
+  readonly associatePublicIpAddress?: boolean;
 }
 
 /**
@@ -66,6 +73,7 @@ export class TfSingleBox extends Construct {
       ami: base.amiId,
       instanceType: props.instanceType,
       subnetId: props.subnetId,
+      associatePublicIpAddress: props.associatePublicIpAddress,
       vpcSecurityGroupIds: [props.securityGroupId],
       iamInstanceProfile: base.instanceProfileName,
       metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },

@@ -2,12 +2,13 @@
  * The Terraform stacks of a stage: the same roles and names as the CloudFormation stacks
  * (`<appName>-network`, `-data`, `-app`), each with the AWS provider in the stage's region and a
  * backend: S3 when `tfStateBucket` is set (encrypted, one key per stack, S3 lock file), local
- * state files otherwise.
+ * state files otherwise. With `hardening=strict`, its log groups are encrypted with a key of its own.
  */
-import { App, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
+import { App, Aspects, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GrowthConfig } from '../core/config';
 import { stackName, StackRole } from '../core/naming';
+import { EncryptTfLogGroups } from './log-encryption-key';
 
 export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, region = config.region, secondary = false): TerraformStack {
   const name = stackName(config.appName, role, secondary ? region : undefined);
@@ -28,5 +29,7 @@ export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, r
   } else {
     new LocalBackend(stack, { path: `terraform.${name}.tfstate` });
   }
+  // Strict: every log group of the stack encrypted with the stack's own key, as in CloudFormation.
+  if (config.hardening === 'strict') Aspects.of(stack).add(new EncryptTfLogGroups());
   return stack;
 }

@@ -3,6 +3,7 @@
  * times the dated price table (core/prices.ts), plus usage-driven lines from explicit, overridable
  * assumptions.
  */
+import { Hardening, HARDENING_METADATA } from '../core/config';
 import { STAGES } from '../core/stages';
 import { assertMappedTemplates } from '../core/resource-types';
 import { HOURS_PER_MONTH, instanceHourly, PRICE_SOURCE, PRICE_TABLE_DATE, PRICED_REGIONS, PRICES, RegionPrices, valkeyNodeHourly } from '../core/prices';
@@ -53,6 +54,8 @@ export interface CostLine {
 
 export interface CostEstimate {
   readonly stage: number;
+  /** The stage's hardening level, read from its templates: `strict` adds keys, monitoring and a year of logs. */
+  readonly hardening: Hardening;
   readonly region: string;
   /** Stage 5's second region, priced at its own prices (its lines' items start with it). */
   readonly secondaryRegion?: string;
@@ -100,6 +103,7 @@ export function estimateCost(stage: number, templates: StageTemplates, region: s
   }
   return {
     stage,
+    hardening: Object.values(templates).some((t) => t.Metadata?.[HARDENING_METADATA] === 'strict') ? 'strict' : 'standard',
     region,
     secondaryRegion: Object.keys(second).length ? secondaryRegion : undefined,
     priceTableDate: PRICE_TABLE_DATE,
@@ -174,7 +178,17 @@ function regionLines(templates: StageTemplates, prices: RegionPrices, assumption
   add('monitoring', 'CloudWatch alarms (per metric)', alarmMetrics, 'alarm metrics', prices.alarmMetricMonthly);
   add('monitoring', 'CloudWatch dashboards', ofType('AWS::CloudWatch::Dashboard').length, 'dashboards', prices.dashboardMonthly);
   add('monitoring', 'CloudWatch Logs ingestion', assumptions.logsGb, 'GB', prices.logsIngestGb, true);
-  add('monitoring', 'CloudWatch Logs storage', assumptions.logsGb, 'GB-month', prices.logsStorageGbMonth, true);
+  // Logs stay as long as their retention: a month of ingestion is stored for that many months once
+  // the groups are full (a month or less counts as one). The retention most groups have is the
+  // configured one (CDK's deploy-time functions keep their own small logs longer).
+  const retentions = [...ofType('AWS::Logs::LogGroup'), ...ofType('Custom::LogRetention')].map((g) => Number(g.Properties?.RetentionInDays ?? 0));
+  const retentionDays = mostCommon(retentions) ?? 0;
+  const storedMonths = Math.max(1, Math.round((retentionDays / DAYS_PER_MONTH) * 100) / 100);
+  add('monitoring', 'CloudWatch Logs storage', cents(assumptions.logsGb * storedMonths), 'GB-month', prices.logsStorageGbMonth, true);
+  // Enhanced monitoring sends each instance's OS metrics to CloudWatch Logs (RDSOSMetrics).
+  const monitored = ofType('AWS::RDS::DBInstance').filter((i) => i.Properties.MonitoringInterval);
+  const osMetricsGb = monitored.reduce((gb, i) => gb + ENHANCED_MONITORING_GB_AT_60_S * (60 / Number(i.Properties.MonitoringInterval)), 0);
+  add('database', 'Aurora enhanced monitoring (CloudWatch Logs ingestion)', cents(osMetricsGb), 'GB', prices.logsIngestGb, true);
   if (ofType('AWS::S3::Bucket').length) add('storage', 'S3 Standard (logs and assets)', assumptions.s3Gb, 'GB-month', prices.s3StandardGbMonth, true);
   // A replica in another region is billed as a secret of its own.
   const secrets = ofType('AWS::SecretsManager::Secret').reduce((n, r) => n + 1 + (r.Properties?.ReplicaRegions ?? []).length, 0);
@@ -182,6 +196,21 @@ function regionLines(templates: StageTemplates, prices: RegionPrices, assumption
   add('security', 'KMS customer-managed keys', ofType('AWS::KMS::Key').length, 'keys', prices.kmsKeyMonthly);
 
 }
+
+const DAYS_PER_MONTH = 365 / 12;
+
+/** The value that occurs most often (the larger one on a tie), or undefined for none. */
+function mostCommon(values: number[]): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || b[0] - a[0])[0]?.[0];
+}
+
+/**
+ * GB of OS metrics enhanced monitoring ingests per instance a month at a 60 s interval: one
+ * RDSOSMetrics event of about 2 KB a minute (43,800 a month); proportionally more at shorter intervals.
+ */
+const ENHANCED_MONITORING_GB_AT_60_S = 0.09;
 
 type Add = (component: CostLine['component'], item: string, quantity: number, unit: string, unitPriceUsd: number, assumed?: boolean) => void;
 
@@ -201,7 +230,7 @@ function cents(n: number): number {
 
 /** A table per component, with subtotals and the total. */
 export function renderCost(estimate: CostEstimate): string {
-  const out = [`Stage ${estimate.stage} in ${estimate.region}: about $${estimate.totalMonthlyUsd.toFixed(2)} a month`,
+  const out = [`Stage ${estimate.stage} in ${estimate.region} (hardening ${estimate.hardening}): about $${estimate.totalMonthlyUsd.toFixed(2)} a month`,
     `Prices: ${estimate.priceSource}. Lines marked * are assumptions (flags of this command).`, ''];
   const width = Math.max(54, ...estimate.lines.map((l) => l.item.length + 4));
   for (const component of [...new Set(estimate.lines.map((l) => l.component))]) {

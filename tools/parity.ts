@@ -50,7 +50,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'S3 gateway endpoint': String(of('AWS::EC2::VPCEndpoint').filter((e) => JSON.stringify(e.ServiceName).includes('s3')).length),
     'Ports open to the internet': list(new Set(ingress)),
     'Compute': list([
-      ...instances.map((i) => `instance ${i.InstanceType}${i.Monitoring ? ', detailed monitoring' : ''}`),
+      ...instances.map((i) => `instance ${i.InstanceType}${i.Monitoring ? ', detailed monitoring' : ''}${i.NetworkInterfaces?.[0]?.AssociatePublicIpAddress ? ', public IP at launch' : ''}`),
       ...groups.map(({ g, data }) => {
         return `group ${g.MinSize}-${g.MaxSize} ${data.InstanceType}${data.Monitoring?.Enabled ? ', detailed monitoring' : ''}, ${healthChecks(g.HealthCheckType, g.HealthCheckGracePeriod)}`;
       }),
@@ -92,6 +92,12 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
       .map((a) => (a.Metrics ? a.Metrics.find((m: any) => m.Expression).Expression : `${a.Namespace}/${a.MetricName}`))),
     'Log retention (days)': list(new Set([...logGroups.map((r) => r.Properties.RetentionInDays), ...retentionOnly])),
     'Log groups kept on removal': list(new Set(logGroups.map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
+    'Log groups encrypted with': list(new Set(logGroups.map((r) => (r.Properties.KmsKeyId ? 'a KMS key of the stack' : 'the CloudWatch Logs key')))),
+    'KMS keys refuse grants except for AWS services': list(new Set(of('AWS::KMS::Key').map((k) => String(k.KeyPolicy.Statement.some(denyGrants))))),
+    'Public subnets assign public IPs': String(of('AWS::EC2::Subnet').filter((sn) => sn.MapPublicIpOnLaunch === true).length),
+    'Buckets versioned, with a lifecycle': list(new Set(of('AWS::S3::Bucket').map((b) => bucketCare(
+      b.VersioningConfiguration?.Status === 'Enabled', (b.LifecycleConfiguration?.Rules ?? []).some((r: any) => r.Status === 'Enabled'))))),
+    'Aurora enhanced monitoring': list(new Set(of('AWS::RDS::DBInstance').map((i) => monitoring(i.MonitoringInterval, i.MonitoringRoleArn)))),
     'Aurora clusters': list(all.filter((r) => r.Type === 'AWS::RDS::DBCluster').map((r) => aurora({
       engine: r.Properties.Engine, version: r.Properties.EngineVersion, port: r.Properties.Port, encrypted: r.Properties.StorageEncrypted,
       deletionProtection: r.Properties.DeletionProtection, backupDays: r.Properties.BackupRetentionPeriod,
@@ -130,7 +136,7 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
         : undefined,
     }))),
     'Web ACL rules': list(of('AWS::WAFv2::WebACL').flatMap((w) => w.Rules.map((r: any) => `${w.Scope}: ${r.Name}`))),
-    'Load balancer admits CloudFront on': list(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.SourcePrefixListId).map((r) => r.FromPort)),
+    'Load balancer admits CloudFront on': list(of('AWS::EC2::SecurityGroupIngress').filter((r) => r.SourcePrefixListId).map((r) => ports(r.FromPort, r.ToPort))),
     'Load balancer forwards only with header': list(of('AWS::ElasticLoadBalancingV2::ListenerRule')
       .flatMap((r) => r.Conditions.filter((c: any) => c.Field === 'http-header').map((c: any) => c.HttpHeaderConfig.HttpHeaderName))),
     'Global database': list(all.filter((r) => r.Type === 'AWS::RDS::GlobalCluster').map((r) => [r.Properties.GlobalClusterIdentifier,
@@ -141,6 +147,21 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Route 53 records': list(of('AWS::Route53::RecordSet').map((r) => `${r.Name} ${r.Type}${r.Failover ? ` ${r.Failover}` : ''}${r.AliasTarget?.EvaluateTargetHealth ? ' evaluating target health' : ''}`)),
   };
 }
+
+/** Sid of the key policy statement that refuses grants except for AWS services (CT.KMS.PR.3). */
+const DENY_GRANTS_SID = 'DenyGrantsExceptForAwsServices';
+const denyGrants = (st: any) => st.Sid === DENY_GRANTS_SID && st.Effect === 'Deny';
+
+/** The statements of a policy document data source a Terraform argument refers to. */
+function policyStatements(stack: TerraformStacks[string], reference: string): any[] {
+  const doc = /^\$\{data\.aws_iam_policy_document\.([^.]+)\.json\}$/.exec(reference ?? '')?.[1];
+  return doc ? stack.data?.aws_iam_policy_document?.[doc]?.statement ?? [] : [];
+}
+
+const bucketCare = (versioned: boolean, lifecycle: boolean) => `${versioned ? 'versioned' : 'unversioned'}, ${lifecycle ? 'lifecycle' : 'no lifecycle'}`;
+
+/** Enhanced monitoring of a database instance: its interval, when it has a role to report through. */
+const monitoring = (interval?: number, role?: unknown) => (interval && role ? `every ${interval} s` : 'off');
 
 interface AuroraFacts {
   readonly engine: string; readonly version: string; readonly port: number; readonly encrypted: boolean; readonly deletionProtection: boolean;
@@ -224,7 +245,7 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
     'S3 gateway endpoint': String(of('aws_vpc_endpoint').filter((e) => String(e.service_name).endsWith('.s3') && e.vpc_endpoint_type === 'Gateway').length),
     'Ports open to the internet': list(new Set(ingress)),
     'Compute': list([
-      ...instances.map((i) => `instance ${i.instance_type}${i.monitoring ? ', detailed monitoring' : ''}`),
+      ...instances.map((i) => `instance ${i.instance_type}${i.monitoring ? ', detailed monitoring' : ''}${i.associate_public_ip_address ? ', public IP at launch' : ''}`),
       ...of('aws_autoscaling_group').map((g) => {
         const template = templates.find((t) => g.launch_template.id.includes(`.${t.name}.`))!.value;
         return `group ${g.min_size}-${g.max_size} ${template.instance_type}${template.monitoring?.enabled ? ', detailed monitoring' : ''}, ${healthChecks(g.health_check_type, g.health_check_grace_period)}`;
@@ -275,6 +296,19 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
       .map((a) => (a.metric_query ? a.metric_query.find((q: any) => q.expression).expression : `${a.namespace}/${a.metric_name}`))),
     'Log retention (days)': list(new Set(of('aws_cloudwatch_log_group').map((l) => l.retention_in_days))),
     'Log groups kept on removal': list(new Set(of('aws_cloudwatch_log_group').map((l) => (l.skip_destroy ? 'yes' : 'no')))),
+    'Log groups encrypted with': list(new Set(of('aws_cloudwatch_log_group').map((l) => (l.kms_key_id ? 'a KMS key of the stack' : 'the CloudWatch Logs key')))),
+    'KMS keys refuse grants except for AWS services': list(new Set(Object.values(stacks).flatMap((st) => Object.values<any>(st.resource?.aws_kms_key ?? {})
+      .map((k) => String(policyStatements(st, k.policy).some((statement: any) => statement.sid === DENY_GRANTS_SID)))))),
+    'Public subnets assign public IPs': String(of('aws_subnet').filter((sn) => sn.map_public_ip_on_launch === true).length),
+    'Buckets versioned, with a lifecycle': list(new Set(Object.values(stacks).flatMap((st) => Object.entries<any>(st.resource?.aws_s3_bucket ?? {})
+      // Terraform's own bucket of app packages (CloudFormation uses CDK's asset bucket).
+      .filter(([, b]) => !String(b.bucket_prefix ?? '').startsWith('growth-stages-app-'))
+      .map(([name]) => {
+        const on = (type: string) => Object.values<any>(st.resource?.[type] ?? {}).filter((r) => r.bucket === `\${aws_s3_bucket.${name}.id}`);
+        return bucketCare(on('aws_s3_bucket_versioning').some((v) => v.versioning_configuration.status === 'Enabled'),
+          on('aws_s3_bucket_lifecycle_configuration').some((l) => l.rule.some((r: any) => r.status === 'Enabled')));
+      })))),
+    'Aurora enhanced monitoring': list(new Set(of('aws_rds_cluster_instance').map((i) => monitoring(i.monitoring_interval, i.monitoring_role_arn)))),
     'Aurora clusters': list(of('aws_rds_cluster').map((c) => aurora({
       engine: c.engine, version: c.engine_version, port: c.port, encrypted: c.storage_encrypted, deletionProtection: c.deletion_protection,
       backupDays: c.backup_retention_period, iamAuth: c.iam_database_authentication_enabled, capacity: c.serverlessv2_scaling_configuration,
@@ -315,7 +349,7 @@ export function terraformParity(stacks: TerraformStacks): ParitySummary {
         : undefined,
     }))),
     'Web ACL rules': list(of('aws_wafv2_web_acl').flatMap((w) => JSON.parse(w.rule_json).map((r: any) => `${w.scope}: ${r.Name}`))),
-    'Load balancer admits CloudFront on': list(of('aws_vpc_security_group_ingress_rule').filter((r) => r.prefix_list_id).map((r) => r.from_port)),
+    'Load balancer admits CloudFront on': list(of('aws_vpc_security_group_ingress_rule').filter((r) => r.prefix_list_id).map((r) => ports(r.from_port, r.to_port))),
     'Load balancer forwards only with header': list(of('aws_lb_listener_rule')
       .flatMap((r) => r.condition.filter((c: any) => c.http_header).map((c: any) => c.http_header.http_header_name))),
     'Global database': list(of('aws_rds_global_cluster').map((g) => [g.global_cluster_identifier,
@@ -402,6 +436,9 @@ function dashboardRows(where: string, widgets: any[], alarm: (token: string) => 
   return [`${where}: alarm status of ${sorted(status).join('; ') || 'none'}`, `${where}: graphs of ${sorted(graphed).join('; ') || 'none'}`,
     `${where}: metric graphs ${sorted(metrics).join('; ') || 'none'}`, `${where}: ${widgets.filter((w) => !['alarm', 'metric'].includes(w.type)).length} other widgets`];
 }
+
+/** `80`, or `80-443` for a range. */
+const ports = (from: unknown, to: unknown) => (from === to ? String(from) : `${from}-${to}`);
 
 const egressDenyAll = (rule: any) => rule.CidrIp === '255.255.255.255/32' && rule.Description === 'Disallow all traffic';
 

@@ -7,7 +7,7 @@ import { DatabaseConnection } from '../../lib/boot/user-data';
 import { DataVolume } from '../../lib/data-volume';
 import { SingleBox } from '../../lib/single-box';
 import { referenceApp } from '../reference-app';
-import { Foundation, machineImage, openToInternet } from './foundation';
+import { Foundation, isStrict, machineImage, openToInternet } from './foundation';
 
 export interface SingleBoxOptions {
   /** @default - no data volume (PostgreSQL is elsewhere) */
@@ -34,6 +34,9 @@ export function singleBox(f: Foundation, options: SingleBoxOptions): SingleBox {
     alarmTopic: f.alarmTopic.topic,
     stageLabel: options.stageLabel ?? f.stageLabel,
     logRetention: f.logRetention,
+    // Strict: the subnets assign no public address, and the box needs one to boot (its Elastic
+    // IP is associated only once it has signalled); its launch template records its monitoring.
+    ...(isStrict(f.config) ? { associatePublicIpAddress: true, launchTemplateMonitoring: true } : {}),
   });
 }
 

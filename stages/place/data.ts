@@ -2,9 +2,10 @@
  * The data stack's components of a region: stage 1's volume, the Aurora cluster, Valkey, the job
  * queue and the access-log bucket, each admitting the app's security group where it has a port.
  */
-import { RemovalPolicy, Size } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
+import { STRICT_HARDENING } from '../../core/config';
 import { DATABASE_PORT } from '../../core/naming';
 import { AURORA_POSTGRES_VERSION, majorVersion } from '../../core/versions';
 import { AccessLogBucket } from '../../lib/access-log-bucket';
@@ -13,7 +14,7 @@ import { DatabaseConnection } from '../../lib/boot/user-data';
 import { DataVolume } from '../../lib/data-volume';
 import { JobQueue } from '../../lib/job-queue';
 import { ValkeyCache } from '../../lib/valkey-cache';
-import { Foundation } from './foundation';
+import { Foundation, isStrict } from './foundation';
 
 /** The volume of stage 1's PostgreSQL, in the AZ of the box. */
 export function dataVolume(f: Foundation): DataVolume {
@@ -52,9 +53,15 @@ export function auroraDatabase(f: Foundation, options: DatabaseOptions): AuroraD
     alarmTopic: f.alarmTopic.topic,
     logRetention: f.logRetention,
     secretReplicaRegions: options.secretReplicaRegions,
+    monitoringInterval: enhancedMonitoring(f),
   });
   db.connections.allowFrom(f.appSecurityGroup, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the app');
   return db;
+}
+
+/** Aurora enhanced monitoring with `hardening=strict`, none otherwise. */
+export function enhancedMonitoring(f: Foundation): Duration | undefined {
+  return isStrict(f.config) ? Duration.seconds(STRICT_HARDENING.enhancedMonitoringSeconds) : undefined;
 }
 
 /** What the app tier needs of a region's database: how to connect, and whom to admit. */

@@ -3,13 +3,14 @@
  * alarm topic and the app's security group. Stack names and construct IDs are a public contract:
  * an upgrade that changed one would replace what it holds.
  */
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Aspects, Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { GrowthConfig } from '../../core/config';
+import { GrowthConfig, HARDENING_METADATA } from '../../core/config';
 import { APP_PORT, AZ_COUNT, stackName, StackRole, SUBNET_TIERS } from '../../core/naming';
 import { stageLabel } from '../../core/stages';
 import { AlarmTopic } from '../../lib/alarm-topic';
+import { EncryptLogGroups } from '../../lib/log-encryption-key';
 import { Network } from '../../lib/network';
 
 const DESCRIPTIONS: Record<StackRole, string> = {
@@ -48,16 +49,29 @@ export interface FoundationOptions {
   readonly secondaryRegion?: string;
 }
 
-/** A stack of the stage, named `<appName>-<role>` (region-suffixed in stage 5's second region). */
+/**
+ * A stack of the stage, named `<appName>-<role>` (region-suffixed in stage 5's second region).
+ * With `hardening=strict` every log group it holds is encrypted with its own key (one key a stack,
+ * so no log group depends on another stack's export).
+ */
 export function growthStack(app: App, config: GrowthConfig, role: StackRole, region: string, terminationProtection: boolean, secondary = false): Stack {
   const name = stackName(config.appName, role, secondary ? region : undefined);
-  return new Stack(app, name, {
+  const stack = new Stack(app, name, {
     stackName: name,
     env: { region },
     terminationProtection,
     description: `growth-stages ${config.appName}: ${DESCRIPTIONS[role]}`,
   });
+  if (isStrict(config)) {
+    Aspects.of(stack).add(new EncryptLogGroups());
+    // Read by `growth-stages cost`; a standard template carries nothing.
+    stack.templateOptions.metadata = { [HARDENING_METADATA]: config.hardening };
+  }
+  return stack;
 }
+
+/** Whether the stage meets AWS Control Tower's proactive controls (docs/hardening.md). */
+export const isStrict = (config: GrowthConfig) => config.hardening === 'strict';
 
 export function foundation(app: App, config: GrowthConfig, options: FoundationOptions): Foundation {
   const region = options.secondaryRegion ?? config.region;
@@ -76,6 +90,8 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
     tiers: [...SUBNET_TIERS],
     natGateways: options.natGateways,
     flowLogRetention: logRetention,
+    // Strict: no public address without asking (the box asks for one: see singleBox).
+    mapPublicIpOnLaunch: isStrict(config) ? false : undefined,
   });
   const appSecurityGroup = new ec2.SecurityGroup(network, 'AppSecurityGroup', {
     vpc: net.vpc,

@@ -10,7 +10,7 @@ import { clusterName, DATABASE_PORT, globalClusterName } from '../../core/naming
 import { AuroraDatabase } from '../../lib/aurora-database';
 import { AuroraSecondaryCluster } from '../../lib/aurora-secondary-cluster';
 import { DatabaseConnection } from '../../lib/boot/user-data';
-import { auroraEngineVersion, DatabaseAccess } from './data';
+import { auroraEngineVersion, DatabaseAccess, enhancedMonitoring } from './data';
 import { Foundation } from './foundation';
 
 /**
@@ -29,6 +29,11 @@ export function globalDatabase(f: Foundation, db: AuroraDatabase): void {
   global.applyRemovalPolicy(RemovalPolicy.RETAIN);
 }
 
+/** The access to the second region's cluster, and the cluster (its alarms go on the region's dashboard). */
+export interface SecondaryDatabase extends DatabaseAccess {
+  readonly cluster: AuroraSecondaryCluster;
+}
+
 /**
  * The second region's cluster of the global database, with global write forwarding. The app there
  * reads and writes through this cluster's own endpoint (Aurora forwards the DML to the primary;
@@ -36,7 +41,7 @@ export function globalDatabase(f: Foundation, db: AuroraDatabase): void {
  * runs no schema migrations (forwarding refuses DDL; the primary region runs them). Its data
  * stack deploys after the primary's, which creates the global database.
  */
-export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primaryFoundation: Foundation): DatabaseAccess {
+export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primaryFoundation: Foundation): SecondaryDatabase {
   f.data.addStackDependency(primaryFoundation.data);
   const db = new AuroraSecondaryCluster(f.data, 'Database', {
     vpc: f.vpc,
@@ -50,12 +55,13 @@ export function secondaryDatabase(f: Foundation, primary: AuroraDatabase, primar
     maxCapacity: f.config.dbMaxCapacity,
     alarmTopic: f.alarmTopic.topic,
     logRetention: f.logRetention,
+    monitoringInterval: enhancedMonitoring(f),
     primarySecret: primary.cluster.secret!,
   });
   db.connections.allowFrom(f.appSecurityGroup, ec2.Port.tcp(DATABASE_PORT), 'PostgreSQL from the app');
   // Imported in the app stack, beside the instances that read it.
   const secret = secretsmanager.Secret.fromSecretCompleteArn(f.app, 'DatabaseSecret', db.secretArn!);
-  return { connection: secondaryConnection(secret, db), connections: db.connections };
+  return { cluster: db, connection: secondaryConnection(secret, db), connections: db.connections };
 }
 
 /**

@@ -1,8 +1,8 @@
 import { App } from 'cdktf';
 import { GrowthConfig } from '../../core/config';
 import {
-  assetsBucket, auroraDatabase, behindCloudFront, dashboard, edge, foundation, globalDatabase, originVerifySecret, secondaryDatabase, servingAlarm,
-  workerSecurityGroup,
+  assetsBucket, auroraDatabase, behindCloudFront, dashboard, edge, foundation, globalDatabase, originVerifySecret, retainBoxElasticIp, secondaryDatabase,
+  servingAlarm, workerSecurityGroup,
 } from './place';
 
 /**
@@ -12,6 +12,7 @@ import {
 export function multiRegionStage(app: App, config: GrowthConfig): void {
   const second = config.secondaryRegion;
   const f = foundation(app, config, { natGateways: config.natGateways });
+  retainBoxElasticIp(f);
   const workers = workerSecurityGroup(f);
   const db = auroraDatabase(f, { readers: 1, extraClients: [workers.id], secretReplicaRegions: [second], globalMember: true });
   globalDatabase(f, db);

@@ -19,7 +19,7 @@ describe('parseConfig', () => {
     expect(config.stage.number).toBe(1);
     expect(config).toMatchObject({
       appName: DEFAULTS.appName, region: 'us-east-1', secondaryRegion: 'us-west-2', vpcCidr: '10.0.0.0/16',
-      instanceType: 't4g.small', minCapacity: 2, maxCapacity: 6, natGateways: 2, logRetentionDays: 30,
+      instanceType: 't4g.small', minCapacity: 2, maxCapacity: 6, natGateways: 2, logRetentionDays: 30, hardening: 'standard',
     });
     expect(config.certificateArn).toBeUndefined();
     expect(config.alarmEmail).toBeUndefined();
@@ -164,5 +164,27 @@ describe('parseConfig', () => {
     expect(refusal({ stage: 5, imageId: 'ami-0123456789abcdef0' }).key).toBe('secondaryImageId');
     expect(parse({ stage: 5, imageId: 'ami-0123456789abcdef0', secondaryImageId: 'ami-0fedcba9876543210' }).secondaryImageId).toBe('ami-0fedcba9876543210');
     expect(refusal({ secondaryImageId: 'ami-x' }).key).toBe('secondaryImageId');
+  });
+
+  describe('hardening', () => {
+    test('accepts standard and strict', () => {
+      expect(parse({ hardening: 'standard' }).hardening).toBe('standard');
+      expect(parse({ hardening: ' strict ' }).hardening).toBe('strict');
+    });
+
+    test('refuses another level in one line naming the key, the value and the levels', () => {
+      const error = refusal({ hardening: 'paranoid' });
+      expect(error.message).toBe('invalid value for "hardening": "paranoid"; accepted: standard, strict');
+      expect(error.message).not.toContain('\n');
+    });
+
+    test('strict keeps logs a year unless told, and refuses less (AWS Control Tower keeps logs at least a year)', () => {
+      expect(parse({ hardening: 'strict' }).logRetentionDays).toBe(365);
+      expect(parse({ hardening: 'strict', logRetentionDays: '731' }).logRetentionDays).toBe(731);
+      const error = refusal({ hardening: 'strict', logRetentionDays: 30 });
+      expect(error.key).toBe('logRetentionDays');
+      expect(error.message).toMatch(/^invalid value for "logRetentionDays": 30; accepted: with hardening=strict, one of 365, 400, /);
+      expect(parse({ logRetentionDays: 30 }).logRetentionDays).toBe(30);
+    });
   });
 });

@@ -19,3 +19,14 @@ test('AccessLogBucket is SSE-S3, private, TLS-only, owner-enforced, expiring and
     PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
   });
 });
+
+test('AccessLogBucket is versioned, and its lifecycle rule expires previous versions a day after the logs', () => {
+  const stack = bareStack();
+  new AccessLogBucket(stack, 'Logs');
+  Template.fromStack(stack).hasResourceProperties('AWS::S3::Bucket', {
+    VersioningConfiguration: { Status: 'Enabled' },
+    LifecycleConfiguration: {
+      Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 90, NoncurrentVersionExpiration: { NoncurrentDays: 1 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+    },
+  });
+});

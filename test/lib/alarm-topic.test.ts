@@ -48,3 +48,14 @@ describe('AlarmTopic', () => {
     Template.fromStack(stack).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
   });
 });
+
+test('AlarmTopic\'s key refuses grants unless they are for AWS resources or asked by AWS services (CT.KMS.PR.3)', () => {
+  const stack = bareStack();
+  new AlarmTopic(stack, 'Alarms');
+  Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({
+      Sid: 'DenyGrantsExceptForAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant', Principal: { AWS: '*' },
+      Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+    })]) },
+  });
+});

@@ -42,3 +42,10 @@ describe('AssetsBucket', () => {
     expect(JSON.stringify(build(arn).toJSON())).toContain(`"AWS:SourceArn":"${arn}"`);
   });
 });
+
+test('AssetsBucket is versioned; previous versions expire after 30 days, current assets never', () => {
+  build().hasResourceProperties('AWS::S3::Bucket', {
+    VersioningConfiguration: { Status: 'Enabled' },
+    LifecycleConfiguration: { Rules: [{ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }] },
+  });
+});

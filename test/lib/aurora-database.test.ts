@@ -1,4 +1,5 @@
 import { Template, Match } from 'aws-cdk-lib/assertions';
+import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuroraDatabase, AuroraDatabaseProps } from '../../lib/aurora-database';
 import { AURORA_POSTGRES_VERSION } from '../../core/versions';
@@ -94,5 +95,34 @@ describe('AuroraDatabase', () => {
     [['us-west-2', 'us-west-2'], 'lists a region twice'],
   ])('errors when secretReplicaRegions is %p', (secretReplicaRegions, message) => {
     expect(() => build({ secretReplicaRegions })).toThrow(message);
+  });
+});
+
+describe('AuroraDatabase hardening', () => {
+  test('opens no outbound connection: its security group keeps only the placeholder rule', () => {
+    build().t.hasResourceProperties('AWS::EC2::SecurityGroup', {
+      GroupDescription: 'RDS security group',
+      SecurityGroupEgress: [{ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 }],
+    });
+  });
+
+  test('has no enhanced monitoring by default', () => {
+    const { t } = build();
+    t.hasResourceProperties('AWS::RDS::DBInstance', { MonitoringInterval: Match.absent() });
+    expect(Object.keys(t.findResources('AWS::IAM::Role', { Properties: { AssumeRolePolicyDocument: Match.objectLike({ Statement: [Match.objectLike({ Principal: { Service: 'monitoring.rds.amazonaws.com' } })] }) } }))).toEqual([]);
+  });
+
+  test('monitoringInterval turns on enhanced monitoring of every instance through a monitoring role', () => {
+    const { t } = build({ readers: 1, monitoringInterval: Duration.seconds(60) });
+    const instances = Object.values(t.findResources('AWS::RDS::DBInstance'));
+    expect(instances).toHaveLength(2);
+    for (const i of instances) {
+      expect(i.Properties.MonitoringInterval).toBe(60);
+      expect(i.Properties.MonitoringRoleArn['Fn::GetAtt'][0]).toMatch(/MonitoringRole/);
+    }
+  });
+
+  test('errors when monitoringInterval is not one RDS accepts', () => {
+    expect(() => build({ monitoringInterval: Duration.seconds(20) })).toThrow('monitoringInterval must be one of 1, 5, 10, 15, 30, 60 seconds, got 20');
   });
 });

@@ -1,3 +1,4 @@
+import { Duration } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -85,5 +86,21 @@ describe('AuroraSecondaryCluster', () => {
     });
     expect(stack.resolve(db.secretArn)).toBe('arn:aws:secretsmanager:us-east-1:123456789012:secret:webapp-db-AbCdEf');
     expect(build().db.secretArn).toBeUndefined();
+  });
+});
+
+describe('AuroraSecondaryCluster hardening', () => {
+  test('its storage key refuses grants unless they are for AWS resources or asked by AWS services', () => {
+    const { t } = build();
+    const keys = Object.values(t.findResources('AWS::KMS::Key'));
+    expect(keys[0].Properties.KeyPolicy.Statement.map((s: any) => s.Sid)).toContain('DenyGrantsExceptForAwsServices');
+  });
+
+  test('monitoringInterval turns on enhanced monitoring of every instance through its monitoring role', () => {
+    const { t } = build({ monitoringInterval: Duration.minutes(1) });
+    for (const i of Object.values(t.findResources('AWS::RDS::DBInstance'))) {
+      expect(i.Properties.MonitoringInterval).toBe(60);
+      expect(i.Properties.MonitoringRoleArn['Fn::GetAtt'][0]).toMatch(/^DatabaseMonitoringRole|MonitoringRole/);
+    }
   });
 });

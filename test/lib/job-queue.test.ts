@@ -37,3 +37,9 @@ describe('JobQueue', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
   });
 });
+
+test('JobQueue\'s dead-letter queue declares itself one (CT.SQS.PR.1), as SQS behaves without the setting', () => {
+  const stack = bareStack();
+  new JobQueue(stack, 'Jobs', { alarmTopic: new sns.Topic(stack, 'Topic') });
+  Template.fromStack(stack).hasResourceProperties('AWS::SQS::Queue', { RedriveAllowPolicy: { redrivePermission: 'allowAll' } });
+});

@@ -44,3 +44,22 @@ describe('Network', () => {
     });
   });
 });
+
+describe('Network mapPublicIpOnLaunch', () => {
+  const publicSubnets = (t: Template) => Object.values(t.findResources('AWS::EC2::Subnet', {
+    Properties: { Tags: Match.arrayWith([{ Key: 'aws-cdk:subnet-type', Value: 'Public' }]) },
+  }));
+
+  test('public subnets assign public IPs by default, as ec2.Vpc does', () => {
+    const stack = bareStack();
+    new Network(stack, 'Network', { cidr: '10.0.0.0/16', tiers });
+    expect(publicSubnets(Template.fromStack(stack)).map((s) => s.Properties.MapPublicIpOnLaunch)).toEqual([true, true]);
+  });
+
+  test('false stops it on the same subnets (same CIDRs, an in-place update)', () => {
+    const stack = bareStack();
+    new Network(stack, 'Network', { cidr: '10.0.0.0/16', tiers, mapPublicIpOnLaunch: false });
+    const subnets = publicSubnets(Template.fromStack(stack));
+    expect(subnets.map((s) => [s.Properties.CidrBlock, s.Properties.MapPublicIpOnLaunch])).toEqual([['10.0.0.0/24', false], ['10.0.1.0/24', false]]);
+  });
+});

@@ -131,3 +131,33 @@ describe('SingleBox with a managed database', () => {
     expect(() => build()).toThrow('SingleBox needs a dataVolume (local PostgreSQL) or a database (managed)');
   });
 });
+
+describe('SingleBox in a subnet that assigns no public address', () => {
+  const { t } = build((stack) => ({
+    dataVolume: new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) }),
+    associatePublicIpAddress: true,
+    launchTemplateMonitoring: true,
+  }));
+
+  test('asks for a public address at launch on its network interface, in its security group', () => {
+    t.hasResourceProperties('AWS::EC2::Instance', {
+      NetworkInterfaces: [Match.objectLike({ AssociatePublicIpAddress: true, DeviceIndex: '0', GroupSet: Match.anyValue(), SubnetId: Match.anyValue() })],
+      SubnetId: Match.absent(),
+      SecurityGroupIds: Match.absent(),
+    });
+  });
+
+  test('records detailed monitoring in its launch template, beside IMDSv2', () => {
+    t.hasResourceProperties('AWS::EC2::LaunchTemplate', {
+      LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' }, Monitoring: { Enabled: true } },
+    });
+  });
+});
+
+test('SingleBox leaves its launch template to IMDSv2 alone by default', () => {
+  const { t } = build((stack) => ({
+    dataVolume: new ec2.Volume(stack, 'Volume', { availabilityZone: 'us-east-1a', size: Size.gibibytes(10) }),
+  }));
+  t.hasResourceProperties('AWS::EC2::LaunchTemplate', { LaunchTemplateData: { MetadataOptions: { HttpTokens: 'required' }, Monitoring: Match.absent() } });
+  t.hasResourceProperties('AWS::EC2::Instance', { NetworkInterfaces: Match.absent(), Monitoring: true });
+});

@@ -350,10 +350,10 @@ describe('stage 4: cache and CDN', () => {
   const resources = (stack: string, type: string) => resourcesOfType(s.templates[stack], type).map(([, r]) => r);
   const SECRET_REF = '{{resolve:secretsmanager:webapp/origin-verify:SecretString:::}}';
 
-  test('admits only CloudFront to the load balancer: its prefix list on the one listener port, and the secret header', () => {
+  test('admits only CloudFront to the load balancer: its prefix list on the listener ports (one rule), and the secret header', () => {
     const rules = ingressRules(s.templates[NETWORK]).filter(({ group }) => /LoadBalancerSecurityGroup/.test(JSON.stringify(group)));
     expect(rules.map(({ rule }) => [rule.FromPort, rule.ToPort, rule.CidrIp, JSON.stringify(rule.SourcePrefixListId)])).toEqual([
-      [80, 80, undefined, expect.stringMatching(/CloudFrontPrefixList.*PrefixLists\.0\.PrefixListId/)],
+      [80, 443, undefined, expect.stringMatching(/CloudFrontPrefixList.*PrefixLists\.0\.PrefixListId/)],
     ]);
     s.template(NETWORK).hasResourceProperties('Custom::AWS', {
       Create: Match.stringLikeRegexp('com\\.amazonaws\\.global\\.cloudfront\\.origin-facing'),
@@ -428,9 +428,10 @@ describe('stage 4 during the move to CloudFront (openOrigin=true)', () => {
     process.env.CDK_VALIDATION = 'false';
     const s = synthStage(4, { openOrigin: 'true' });
     delete process.env.CDK_VALIDATION;
+    // Open as at stage 3, and CloudFront's rule beside it already, so closing only removes (runbook 3-to-4).
     const rules = ingressRules(s.templates[NETWORK]).filter(({ group }) => /LoadBalancerSecurityGroup/.test(JSON.stringify(group)));
-    expect(rules.map(({ rule }) => [rule.CidrIp, rule.FromPort])).toEqual([['0.0.0.0/0', 80]]);
-    expect(resourcesOfType(s.templates[NETWORK], 'Custom::AWS')).toEqual([]);
+    expect(rules.map(({ rule }) => [rule.CidrIp ?? 'CloudFront', rule.FromPort, rule.ToPort])).toEqual([['0.0.0.0/0', 80, 80], ['CloudFront', 80, 443]]);
+    expect(resourcesOfType(s.templates[NETWORK], 'Custom::AWS')).toHaveLength(1);
     s.template(APP).hasResourceProperties('AWS::ElasticLoadBalancingV2::Listener', { DefaultActions: [Match.objectLike({ Type: 'forward' })] });
     s.template(EDGE).resourceCountIs('AWS::CloudFront::Distribution', 1);
   });

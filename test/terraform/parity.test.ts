@@ -46,19 +46,15 @@ function both(stage: number, context: Record<string, unknown> = {}) {
  * - Roles: the CloudFormation instance role has ec2:DescribeTags, the Terraform one
  *   logs:DescribeLogStreams (the CloudWatch agent uses both); the Terraform flow log role adds
  *   logs:DescribeLogGroups.
- * - Dashboards: CloudFormation graphs every alarm's metric; Terraform shows alarm tiles only.
- * - Security group rules (stage 2 on): the CloudFormation database security group allows all
- *   outbound traffic; the Terraform one allows none.
  * - Boot settings (stage 5): the second region's STAGE is `5 multi-region (us-west-2)` in
  *   CloudFormation and `5 multi-region` in Terraform.
- * - Dashboards (stage 5): the second region's CloudFormation dashboard leaves out its cluster's alarms.
  */
 const KNOWN_DRIFTS: Record<number, string[]> = {
-  1: ['Dashboards'],
-  2: ['Dashboards', 'Security group rules'],
-  3: ['Dashboards', 'Security group rules'],
-  4: ['Dashboards', 'Security group rules'],
-  5: ['Dashboards', 'Security group rules'],
+  1: [],
+  2: [],
+  3: [],
+  4: [],
+  5: [],
 };
 
 /** The detail rows that differ, and the details without them. */
@@ -78,6 +74,9 @@ const VARIANTS: Array<[number, Record<string, unknown>]> = [
   [4, { openOrigin: 'true' }],
   [4, { certificateArn: CERTIFICATE, originDomainName: 'origin.example.com', domainName: 'www.example.com', edgeCertificateArn: EDGE_CERTIFICATE }],
   [5, { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' }],
+  // hardening=strict: the box (stage 2), then both regions' clusters, groups and buckets (stage 5).
+  [2, { hardening: 'strict' }],
+  [5, { hardening: 'strict' }],
   [5, {
     certificateArn: CERTIFICATE, secondaryCertificateArn: CERTIFICATE.replace('us-east-1', 'us-west-2'),
     hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com', domainName: 'www.example.com', edgeCertificateArn: EDGE_CERTIFICATE,
@@ -142,7 +141,8 @@ test('stage 4 with its own domain: the same HTTPS origin, aliases and viewer cer
   expect(tf.CloudFront).toContain('origins origin.example.com https-only');
   expect(tf.CloudFront).toContain('aliases www.example.com');
   expect(tf.CloudFront).toContain(`viewer certificate ${EDGE_CERTIFICATE} sni-only TLSv1.2_2021`);
-  expect(tf['Load balancer admits CloudFront on']).toBe('443');
+  // Both listener ports in one rule that a certificate does not change (the prefix list weighs 55 of 60 rules).
+  expect(tf['Load balancer admits CloudFront on']).toBe('80-443');
 });
 
 test('stage 5 with certificates and a hosted zone: the same HTTPS origins in the zone from both engines', () => {
@@ -290,7 +290,8 @@ describe('every resource type either engine emits is mapped (core/resource-types
     expect(alarm.Properties.Threshold).toBe(80);
     alarm.Properties.Threshold = 95;
     const compared = compareDetails(cloudFormationDetails(changed), terraformDetails(stacks));
-    expect(compared.drifted).toEqual([...KNOWN_DRIFTS[2], 'Alarms'].sort());
+    // The dashboard shows the alarm, threshold included.
+    expect(compared.drifted).toEqual([...KNOWN_DRIFTS[2], 'Alarms', 'Dashboards'].sort());
     expect(cloudFormationDetails(changed).Alarms).toContainEqual(expect.stringMatching(/^webapp-data: AWS\/RDS CPUUtilization >= 95, on DBClusterIdentifier=<ref>, Average, period 300 s/));
   });
 

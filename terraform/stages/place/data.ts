@@ -1,4 +1,5 @@
 /** The data stack's components of a region: stage 1's volume, the Aurora cluster, the access-log and assets buckets. */
+import { GrowthConfig, STRICT_HARDENING } from '../../../core/config';
 import { clusterName, DATABASE_PORT } from '../../../core/naming';
 import { REFERENCE_APP_STATIC } from '../../../tools/app-bundle';
 import { TfAccessLogBucket } from '../../access-log-bucket';
@@ -63,7 +64,13 @@ export function auroraDatabase(f: Foundation, options: DatabaseOptions): TfAuror
     clientSecurityGroupIds: [f.appSecurityGroup.id, ...options.extraClients ?? []],
     alarmTopicArn: f.alarms.topic.arn,
     logRetentionDays: f.config.logRetentionDays,
+    monitoringIntervalSeconds: enhancedMonitoringSeconds(f.config),
   });
+}
+
+/** Aurora enhanced monitoring with `hardening=strict`, none otherwise. */
+export function enhancedMonitoringSeconds(config: GrowthConfig): number | undefined {
+  return config.hardening === 'strict' ? STRICT_HARDENING.enhancedMonitoringSeconds : undefined;
 }
 
 /** The bucket of the load balancer's (and from stage 4 the assets bucket's) access logs. */

@@ -49,6 +49,8 @@ export function foundation(app: App, config: GrowthConfig, options: FoundationOp
   appStack.addDependency(data);
   const net = new TfNetwork(network, 'Network', {
     cidr: secondary ? config.secondaryVpcCidr : config.vpcCidr, region, flowLogRetentionDays: config.logRetentionDays, natGateways: options.natGateways,
+    // Strict: no public address without asking (the box asks for one: see singleBox).
+    mapPublicIpOnLaunch: config.hardening === 'strict' ? false : undefined,
   });
   const appSecurityGroup = new SecurityGroup(network, 'AppSecurityGroup', { vpcId: net.vpc.id, description: 'App instances' });
   new VpcSecurityGroupEgressRule(network, 'AppEgress', { securityGroupId: appSecurityGroup.id, cidrIpv4: '0.0.0.0/0', ipProtocol: '-1' });

@@ -4,7 +4,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { clusterName, DATABASE_PORT, globalClusterName } from '../../../core/naming';
 import { TfAuroraDatabase } from '../../aurora-database';
 import { TfAuroraSecondaryCluster } from '../../aurora-secondary-cluster';
-import { DatabaseConnection } from './data';
+import { DatabaseConnection, enhancedMonitoringSeconds } from './data';
 import { Foundation } from './foundation';
 
 /** From the stage-2 cluster: not a new one (as CloudFormation's SourceDBClusterIdentifier). */
@@ -33,6 +33,7 @@ export function secondaryDatabase(f: Foundation, primary: TfAuroraDatabase, prim
     minCapacity: config.dbMinCapacity, maxCapacity: config.dbMaxCapacity, writeForwarding: true,
     clientSecurityGroupIds: [f.appSecurityGroup.id, workers.id], alarmTopicArn: f.alarms.topic.arn, logRetentionDays: config.logRetentionDays,
     region: f.region, primarySecret: { arn: primary.secret.arn, region: primaryFoundation.region },
+    monitoringIntervalSeconds: enhancedMonitoringSeconds(config),
   });
   return {
     cluster,
