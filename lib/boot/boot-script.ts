@@ -102,7 +102,7 @@ export function bootScriptLines(settings: BootSettings): string[] {
 let script: string | undefined;
 
 /** The script's body (without its shebang), read once per process: every instance construct uses it. */
-function bootScript(): string {
+export function bootScript(): string {
   script ??= fs.readFileSync(path.join(__dirname, 'instance-boot.sh'), 'utf8').replace(/^#!.*\n/, '');
   return script;
 }

@@ -8,6 +8,8 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { APP_PORT, DATABASE_PORT } from '../../core/naming';
 import { moveUpAlarmName, STAGES } from '../../core/stages';
 import { BUILT_STAGES } from '../../stages';
+import { bootScript } from '../../lib/boot/boot-script';
+import { bootScriptHash, cloudFormationInventory } from '../support/inventory';
 import { synthApp, SynthesizedStage, synthStage } from '../support/synth';
 import { coversPort, findKey, ingressRules, resourcesOfType, STATEFUL_TYPES } from '../support/templates';
 
@@ -121,8 +123,10 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
     expect(names.sort()).toEqual(definition.moveUpAlarms.map((a) => moveUpAlarmName('webapp', definition, a)).sort());
   });
 
-  test('matches the snapshot of every template', () => {
-    for (const [name, t] of Object.entries(s.templates).sort()) expect(t).toMatchSnapshot(name);
+  // An inventory per stack (resources, policies on removal, one line per property; user data as
+  // its settings and the boot script's hash): a template change reads as the lines it changes.
+  test('matches the inventory of every template', () => {
+    for (const [name, t] of Object.entries(s.templates).sort()) expect(cloudFormationInventory(t)).toMatchSnapshot(name);
   });
 
   if (stage >= 2) {
@@ -593,4 +597,12 @@ describe('the validation plumbing', () => {
     const rules = s.violations.map((v) => `${v.plugin}/${v.rule}`);
     expect(rules).toEqual(expect.arrayContaining(['AwsSolutions/AwsSolutions-EC23', 'CloudFormation Validate/W2508']));
   });
+});
+
+// The boot script once, and every inventory names it by this hash.
+test('the boot script every instance runs', () => {
+  expect(bootScript()).toMatchSnapshot();
+  const inventories = [1, 4].map((stage) => Object.values(synthStage(stage).templates).map(cloudFormationInventory).join('\n')).join('\n');
+  expect(inventories).toContain(`<boot script ${bootScriptHash(bootScript())}>`);
+  expect(new Set(inventories.match(/<boot script \w+>/g))).toEqual(new Set([`<boot script ${bootScriptHash(bootScript())}>`]));
 });
