@@ -2,6 +2,8 @@
  * The growth ladder: one entry per stage, in order. Engine-free (no CDK imports) so the
  * CloudFormation app, the Terraform app and the CLI read the same definitions.
  */
+import { describeAlarm, MOVE_UP_SIGNALS, MoveUpSignal } from './settings';
+
 export interface StageDefinition {
   /** 1-based position on the ladder. */
   readonly number: StageNumber;
@@ -23,8 +25,15 @@ export interface StageDefinition {
 export interface MoveUpAlarm {
   /** Last part of the alarm's name. */
   readonly signal: string;
-  /** What the alarm in ALARM state means. */
+  /** What the alarm in ALARM state means (generated from its settings). */
   readonly means: string;
+  /** Its metric, statistic, period, threshold and text: `MOVE_UP_SIGNALS` of core/settings.ts. */
+  readonly setting: MoveUpSignal;
+}
+
+/** The move-up alarms of the stage named `stageName`, in the order of the settings table. */
+function moveUpAlarmsOf(stageName: string): MoveUpAlarm[] {
+  return Object.entries(MOVE_UP_SIGNALS[stageName]).map(([signal, setting]) => ({ signal, means: describeAlarm(setting), setting }));
 }
 
 /** The name of a move-up alarm of `stage`. */
@@ -41,10 +50,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'one Graviton instance running the app and PostgreSQL; data on its own EBS volume with daily snapshots; Elastic IP; alarms',
     removes: 'nothing yet: the cheapest, fastest thing to ship',
     moveUpWhen: 'CPU or memory stays above 70 % at peak, or the app and database compete for the box',
-    moveUpAlarms: [
-      { signal: 'cpu', means: 'the box averaged more than 70 % CPU for 3 hours: app and database compete for it' },
-      { signal: 'data-disk', means: 'the database volume is more than 70 % full: the data outgrows the box' },
-    ],
+    moveUpAlarms: moveUpAlarmsOf('single-box'),
   },
   {
     number: 2,
@@ -52,10 +58,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'Aurora PostgreSQL Serverless v2 in isolated subnets (TLS, backups, deletion protection); the box runs only the app',
     removes: 'the app and the database fighting for one machine; one failure taking both down',
     moveUpWhen: 'the single web instance saturates, or its downtime (patching, failure) is no longer acceptable',
-    moveUpAlarms: [
-      { signal: 'cpu', means: 'the app instance averaged more than 70 % CPU for 3 hours: one web instance is the ceiling' },
-      { signal: 'db-connections', means: 'more than 300 database connections for 3 hours: traffic needs more app instances' },
-    ],
+    moveUpAlarms: moveUpAlarmsOf('split-db'),
   },
   {
     number: 3,
@@ -63,11 +66,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'an Application Load Balancer and an Auto Scaling group over 2 AZs; an Aurora reader in the second AZ',
     removes: 'the single web instance as a single point of failure and a capacity ceiling',
     moveUpWhen: 'database CPU or reader load climbs with traffic, or static content and slow work dominate requests',
-    moveUpAlarms: [
-      { signal: 'db-cpu', means: 'the database averaged more than 60 % CPU for 3 hours: reads need a cache' },
-      { signal: 'replica-lag', means: 'the reader was more than 1 s behind the writer for 15 minutes: read load outgrows the reader' },
-      { signal: 'db-capacity', means: 'Aurora used more than 75 % of its maximum capacity for 3 hours' },
-    ],
+    moveUpAlarms: moveUpAlarmsOf('load-balanced'),
   },
   {
     number: 4,
@@ -75,11 +74,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'Valkey cache and sessions, CloudFront with S3 assets and WAF, an SQS queue with workers',
     removes: 'database read load, global latency for static content, slow work in the request path',
     moveUpWhen: 'a regional outage would cost more than running a second region',
-    moveUpAlarms: [
-      { signal: 'availability', means: 'more than 0.1 % of requests failed with 5xx over a day: one region does not hold 99.9 %' },
-      { signal: 'cache-evictions', means: 'Valkey evicted keys every hour for 3 hours: the working set outgrows the cache (a larger node type first)' },
-      { signal: 'cache-hit-rate', means: 'the cache hit rate stayed under 80 % for 3 hours: reads fall through to the one writer region' },
-    ],
+    moveUpAlarms: moveUpAlarmsOf('cache-cdn'),
   },
   {
     number: 5,
@@ -87,7 +82,7 @@ export const STAGES: readonly StageDefinition[] = [
     adds: 'a second region, Aurora Global Database, Route 53 health checks and failover, CloudFront origin failover',
     removes: 'a whole-region outage taking the site down',
     moveUpWhen: 'the top of the ladder: scale each tier within its region',
-    moveUpAlarms: [],
+    moveUpAlarms: moveUpAlarmsOf('multi-region'),
   },
 ];
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { AlarmSetting, describeAlarm } from '../core/settings';
 import { limitGrantsToAwsServices } from './kms-grants';
 
 export interface AlarmTopicProps {
@@ -77,4 +78,31 @@ export function notifyingAlarm(scope: Construct, id: string, topic: sns.ITopic, 
   alarm.addAlarmAction(notify);
   alarm.addOkAction(notify);
   return alarm;
+}
+
+/**
+ * An alarm on `metric` with the threshold, evaluation periods, comparison, missing-data treatment
+ * and description of `setting` (core/settings.ts), notifying `topic` as `notifyingAlarm` does.
+ * `vars` fills the description's own placeholders (`{path}`).
+ */
+export function settingAlarm(scope: Construct, id: string, topic: sns.ITopic, setting: AlarmSetting, metric: cloudwatch.IMetric,
+  vars: Record<string, string> = {}): cloudwatch.Alarm {
+  return notifyingAlarm(scope, id, topic, alarmProps(setting, metric, vars));
+}
+
+/** The alarm properties of `setting` (core/settings.ts) on `metric`. */
+export function alarmProps(setting: AlarmSetting, metric: cloudwatch.IMetric, vars: Record<string, string> = {}): cloudwatch.AlarmProps {
+  return {
+    metric,
+    threshold: setting.threshold,
+    evaluationPeriods: setting.evaluationPeriods,
+    comparisonOperator: setting.comparison as cloudwatch.ComparisonOperator,
+    ...setting.missingData ? { treatMissingData: setting.missingData as cloudwatch.TreatMissingData } : {},
+    alarmDescription: describeAlarm(setting, vars),
+  };
+}
+
+/** The period and statistic of `setting`, for a construct's `metricXxx({ ... })`. */
+export function metricOptions(setting: AlarmSetting): { period: Duration; statistic: string } {
+  return { period: Duration.seconds(setting.periodSeconds), statistic: setting.statistic };
 }

@@ -3,6 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { AppInstanceRole } from './app-instance-role';
 import { AppInstanceOptions, BootOptions, bootUserData } from './boot/user-data';
 
@@ -81,7 +82,7 @@ export function appLaunchTemplate(scope: Construct, props: AppLaunchTemplateProp
     detailedMonitoring: true,
     blockDevices: [{
       deviceName: '/dev/xvda',
-      volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
+      volume: ec2.BlockDeviceVolume.ebs(SIZES.rootVolumeGiB, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
     }],
   });
   return { launchTemplate, role, userData, appLogGroup, systemLogGroup };

@@ -41,7 +41,9 @@ export class AssetsBucket extends Construct {
       // Versioned, so a deleted asset can be restored; an upload of the same name keeps the
       // previous copy for 30 days. Current objects never expire: instances may still link to them.
       versioned: true,
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), abortIncompleteMultipartUploadAfter: Duration.days(7) }],
+      // Old versions go after 30 days, and then the delete markers they leave (no rule expires
+      // current versions here, which would remove those markers by itself).
+      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({

@@ -6,7 +6,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS, SIZES, WINDOWS } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarm-topic';
 import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
 
 export interface AuroraDatabaseProps {
@@ -50,7 +51,7 @@ export interface AuroraDatabaseProps {
   readonly maxCapacity?: number;
   /**
    * Days of automated backups (point-in-time recovery).
-   * @default 7
+   * @default - `SIZES.auroraBackupRetentionDays` of core/settings.ts (7 days)
    */
   readonly backupRetention?: Duration;
   /**
@@ -161,8 +162,8 @@ export class AuroraDatabase extends Construct {
       serverlessV2MaxCapacity: props.maxCapacity ?? 4,
       storageEncrypted: true,
       iamAuthentication: true,
-      backup: { retention: props.backupRetention ?? Duration.days(7), preferredWindow: '03:30-04:30' },
-      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      backup: { retention: props.backupRetention ?? Duration.days(SIZES.auroraBackupRetentionDays), preferredWindow: WINDOWS.auroraBackup },
+      preferredMaintenanceWindow: WINDOWS.maintenance,
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       cloudwatchLogsExports: ['postgresql'],
@@ -174,6 +175,8 @@ export class AuroraDatabase extends Construct {
     // The cluster only answers its clients, which its security group admits: no rule lets it open
     // connections (Terraform's group has none either). Set on the resource, as the group
     // DatabaseCluster creates has no option for it; an egress change updates the group in place.
+    // CDK still believes the group allows all outbound traffic: `connections.allowTo` from the
+    // cluster would add no rule (nothing needs one: the cluster opens no connections).
     (this.cluster.connections.securityGroups[0].node.defaultChild as ec2.CfnSecurityGroup).addPropertyOverride('SecurityGroupEgress', [
       { CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic', FromPort: 252, IpProtocol: 'icmp', ToPort: 86 },
     ]);
@@ -221,18 +224,11 @@ export class AuroraDatabase extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const add = (id: string, metric: cloudwatch.Metric, threshold: number, description: string) => {
-      this.alarms.push(notifyingAlarm(this, id, topic, {
-        metric,
-        threshold,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        alarmDescription: description,
-      }));
-    };
-    add('CpuAlarm', this.cluster.metricCPUUtilization({ period: Duration.minutes(5) }), 80,
-      'Database CPU above 80 % for 15 minutes: add a reader and move reads to it, or raise the maximum capacity');
-    add('ConnectionsAlarm', this.cluster.metricDatabaseConnections({ period: Duration.minutes(5), statistic: 'Maximum' }), 400,
-      'More than 400 connections for 15 minutes: check for connection leaks, add pooling (RDS Proxy)');
+    const settings = ALARMS.auroraDatabase;
+    this.alarms.push(
+      settingAlarm(this, 'CpuAlarm', topic, settings.CpuAlarm, this.cluster.metricCPUUtilization(metricOptions(settings.CpuAlarm))),
+      settingAlarm(this, 'ConnectionsAlarm', topic, settings.ConnectionsAlarm,
+        this.cluster.metricDatabaseConnections(metricOptions(settings.ConnectionsAlarm))),
+    );
   }
 }

@@ -8,7 +8,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS, SIZES, WINDOWS } from '../core/settings';
+import { settingAlarm } from './alarm-topic';
 import { checkMonitoringInterval } from './aurora-database';
 import { limitGrantsToAwsServices } from './kms-grants';
 
@@ -138,9 +139,9 @@ export class AuroraSecondaryCluster extends Construct {
       enableIamDatabaseAuthentication: true,
       serverlessV2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
       enableGlobalWriteForwarding: props.writeForwarding ?? true,
-      backupRetentionPeriod: 7,
-      preferredBackupWindow: '03:30-04:30',
-      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      backupRetentionPeriod: SIZES.auroraBackupRetentionDays,
+      preferredBackupWindow: WINDOWS.auroraBackup,
+      preferredMaintenanceWindow: WINDOWS.maintenance,
       deletionProtection: true,
       copyTagsToSnapshot: true,
       enableCloudwatchLogsExports: ['postgresql'],
@@ -198,19 +199,11 @@ export class AuroraSecondaryCluster extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const add = (id: string, metric: cloudwatch.Metric, threshold: number, description: string) => {
-      this.alarms.push(notifyingAlarm(this, id, topic, {
-        metric,
-        threshold,
-        evaluationPeriods: 3,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }));
-    };
-    add('ReplicationLagAlarm', this.metric('AuroraGlobalDBReplicationLag', 'Maximum'), 1000,
-      'Global database replication more than 1 s behind for 15 minutes: a failover now would lose that much');
-    add('CpuAlarm', this.metric('CPUUtilization', 'Average'), 80,
-      'Secondary cluster CPU above 80 % for 15 minutes: raise its maximum capacity');
+    const settings = ALARMS.auroraSecondaryCluster;
+    for (const id of ['ReplicationLagAlarm', 'CpuAlarm'] as const) {
+      const setting = settings[id];
+      this.alarms.push(settingAlarm(this, id, topic, setting,
+        this.metric(setting.metric.name, setting.statistic, Duration.seconds(setting.periodSeconds))));
+    }
   }
 }

@@ -3,18 +3,19 @@ import * as dlm from 'aws-cdk-lib/aws-dlm';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { SIZES, WINDOWS } from '../core/settings';
 
 export interface DataVolumeProps {
   /** The AZ of the instance that mounts the volume. */
   readonly availabilityZone: string;
   /**
    * Size of the volume.
-   * @default Size.gibibytes(20)
+   * @default - `SIZES.dataVolumeGiB` of core/settings.ts (20 GiB)
    */
   readonly size?: Size;
   /**
    * Daily snapshots kept by Data Lifecycle Manager.
-   * @default 7
+   * @default - `SIZES.volumeSnapshotsRetained` of core/settings.ts (7)
    */
   readonly snapshotsRetained?: number;
   /**
@@ -36,7 +37,7 @@ export class DataVolume extends Construct {
     super(scope, id);
     this.volume = new ec2.Volume(this, 'Resource', {
       availabilityZone: props.availabilityZone,
-      size: props.size ?? Size.gibibytes(20),
+      size: props.size ?? Size.gibibytes(SIZES.dataVolumeGiB),
       volumeType: ec2.EbsDeviceVolumeType.GP3,
       encrypted: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
@@ -64,8 +65,8 @@ export class DataVolume extends Construct {
         targetTags: [targetTag],
         schedules: [{
           name: 'Daily',
-          createRule: { interval: 24, intervalUnit: 'HOURS', times: ['03:00'] },
-          retainRule: { count: props.snapshotsRetained ?? 7 },
+          createRule: { interval: WINDOWS.volumeSnapshotIntervalHours, intervalUnit: 'HOURS', times: [WINDOWS.volumeSnapshotTime] },
+          retainRule: { count: props.snapshotsRetained ?? SIZES.volumeSnapshotsRetained },
           copyTags: true,
         }],
       },

@@ -7,7 +7,8 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarm-topic';
 
 /** Header CloudFront adds to every request to the load balancer, which forwards only those. */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
@@ -174,19 +175,12 @@ export class EdgeDistribution extends Construct {
     if (!Token.isUnresolved(region) && region !== 'us-east-1') {
       throw new Error(`EdgeDistribution alarms need a us-east-1 stack (CloudFront metrics live there), not ${region}`);
     }
-    this.alarms.push(notifyingAlarm(this, 'ErrorRateAlarm', topic, {
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/CloudFront',
-        metricName: '5xxErrorRate',
-        dimensionsMap: { DistributionId: this.distribution.distributionId, Region: 'Global' },
-        statistic: 'Average',
-        period: Duration.minutes(5),
-      }),
-      threshold: 5,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      alarmDescription: 'More than 5 % of viewer requests failed with 5xx for 15 minutes',
-    }));
+    const setting = ALARMS.edgeDistribution.ErrorRateAlarm;
+    this.alarms.push(settingAlarm(this, 'ErrorRateAlarm', topic, setting, new cloudwatch.Metric({
+      namespace: setting.metric.namespace,
+      metricName: setting.metric.name,
+      dimensionsMap: { DistributionId: this.distribution.distributionId, Region: 'Global' },
+      ...metricOptions(setting),
+    })));
   }
 }

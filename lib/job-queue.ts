@@ -3,17 +3,18 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS, SIZES } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarm-topic';
 
 export interface JobQueueProps {
   /**
    * How long a received job stays invisible to other workers; longer than the slowest job.
-   * @default Duration.minutes(2)
+   * @default - `SIZES.queueVisibilityTimeoutSeconds` of core/settings.ts (2 minutes)
    */
   readonly visibilityTimeout?: Duration;
   /**
    * Receives after which a failing job moves to the dead-letter queue.
-   * @default 5
+   * @default - `SIZES.queueMaxReceiveCount` of core/settings.ts (5)
    */
   readonly maxReceiveCount?: number;
   /**
@@ -44,7 +45,7 @@ export class JobQueue extends Construct {
     this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: Duration.days(SIZES.deadLetterRetentionDays),
       // What SQS does without the setting, written out so that the queue reads as a dead-letter
       // queue (AWS Control Tower's CT.SQS.PR.1 requires one on every queue that is not).
       redriveAllowPolicy: { redrivePermission: sqs.RedrivePermission.ALLOW_ALL },
@@ -57,30 +58,21 @@ export class JobQueue extends Construct {
     this.queue = new sqs.Queue(this, 'Resource', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
-      visibilityTimeout: props.visibilityTimeout ?? Duration.minutes(2),
-      receiveMessageWaitTime: Duration.seconds(20),
-      retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      visibilityTimeout: props.visibilityTimeout ?? Duration.seconds(SIZES.queueVisibilityTimeoutSeconds),
+      receiveMessageWaitTime: Duration.seconds(SIZES.queueReceiveWaitSeconds),
+      retentionPeriod: Duration.days(SIZES.queueRetentionDays),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? SIZES.queueMaxReceiveCount },
       removalPolicy,
     });
     if (props.alarmTopic) this.addAlarms(props.alarmTopic);
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const add = (id: string, metric: cloudwatch.Metric, threshold: number, evaluationPeriods: number, description: string) => {
-      this.alarms.push(notifyingAlarm(this, id, topic, {
-        metric,
-        threshold,
-        evaluationPeriods,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }));
-    };
-    const period = Duration.minutes(5);
-    add('DeadLetterAlarm', this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }), 1, 1,
-      'A job failed every attempt and waits in the dead-letter queue: inspect it, fix the cause, redrive it');
-    add('BacklogAgeAlarm', this.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }), 900, 3,
-      'The oldest job has waited more than 15 minutes for 15 minutes: workers are too few or stuck');
+    const { DeadLetterAlarm: deadLetter, BacklogAgeAlarm: backlogAge } = ALARMS.jobQueue;
+    this.alarms.push(
+      settingAlarm(this, 'DeadLetterAlarm', topic, deadLetter,
+        this.deadLetterQueue.metricApproximateNumberOfMessagesVisible(metricOptions(deadLetter))),
+      settingAlarm(this, 'BacklogAgeAlarm', topic, backlogAge, this.queue.metricApproximateAgeOfOldestMessage(metricOptions(backlogAge))),
+    );
   }
 }

@@ -6,7 +6,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS, SIZES } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarm-topic';
 import { AppInstanceRole } from './app-instance-role';
 import { amazonLinux2023Arm64 } from './app-launch-template';
 import { AppInstanceOptions, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
@@ -108,7 +109,7 @@ export class SingleBox extends Construct {
       associatePublicIpAddress: props.associatePublicIpAddress,
       blockDevices: [{
         deviceName: '/dev/xvda',
-        volume: ec2.BlockDeviceVolume.ebs(20, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
+        volume: ec2.BlockDeviceVolume.ebs(SIZES.rootVolumeGiB, { volumeType: ec2.EbsDeviceVolumeType.GP3, encrypted: true }),
       }],
     });
     if (props.launchTemplateMonitoring) {
@@ -178,41 +179,23 @@ export class SingleBox extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic, localDatabase: boolean) {
-    const instanceId = this.instance.instanceId;
-    const ec2Metric = (metricName: string, statistic = 'Maximum') => new cloudwatch.Metric({
-      namespace: 'AWS/EC2', metricName, dimensionsMap: { InstanceId: instanceId }, statistic, period: Duration.minutes(1),
-    });
-    const agentMetric = (metricName: string, extra: Record<string, string> = {}) => new cloudwatch.Metric({
-      namespace: 'CWAgent', metricName, dimensionsMap: { InstanceId: instanceId, ...extra }, statistic: 'Average', period: Duration.minutes(5),
-    });
-    const alarm = (id: string, metric: cloudwatch.Metric, threshold: number, evaluationPeriods: number, description: string) => {
-      const a = notifyingAlarm(this, id, topic, {
-        metric,
-        threshold,
-        evaluationPeriods,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        // A stopped instance reports no status checks: that is an outage, not an absence of news.
-        treatMissingData: metric.toMetricConfig().metricStat?.namespace === 'AWS/EC2'
-          ? cloudwatch.TreatMissingData.BREACHING : cloudwatch.TreatMissingData.MISSING,
-        alarmDescription: description,
+    const settings = ALARMS.singleBox;
+    const alarm = (id: keyof typeof settings, extraDimensions: Record<string, string> = {}) => {
+      const setting = settings[id];
+      const metric = new cloudwatch.Metric({
+        namespace: setting.metric.namespace, metricName: setting.metric.name,
+        dimensionsMap: { InstanceId: this.instance.instanceId, ...extraDimensions }, ...metricOptions(setting),
       });
+      const a = settingAlarm(this, id, topic, setting, metric);
       this.alarms.push(a);
       return a;
     };
 
-    alarm('SystemStatusAlarm', ec2Metric('StatusCheckFailed_System'), 1, 2,
-      'The host failed its system status check: EC2 recovers the instance onto new hardware')
-      .addAlarmAction(new actions.Ec2Action(actions.Ec2InstanceAction.RECOVER));
-    alarm('InstanceStatusAlarm', ec2Metric('StatusCheckFailed_Instance'), 1, 3,
-      'The instance failed its status check (kernel, boot, network): inspect it through Session Manager');
-    alarm('CpuAlarm', ec2Metric('CPUUtilization', 'Average'), 80, 15,
-      'CPU above 80 % for 15 minutes: the box is the ceiling; time to split the database (stage 2) or grow the instance');
-    alarm('MemoryAlarm', agentMetric('mem_used_percent'), 90, 3,
-      'Memory above 90 % for 15 minutes: the app and the database compete for memory');
-    alarm('RootDiskAlarm', agentMetric('disk_used_percent', { path: '/' }), 85, 1, 'Root volume above 85 % full');
-    if (localDatabase) {
-      alarm('DataDiskAlarm', agentMetric('disk_used_percent', { path: DATA_MOUNT }), 80, 1,
-        'Database volume above 80 % full: grow the volume (online) or move to stage 2');
-    }
+    alarm('SystemStatusAlarm').addAlarmAction(new actions.Ec2Action(actions.Ec2InstanceAction.RECOVER));
+    alarm('InstanceStatusAlarm');
+    alarm('CpuAlarm');
+    alarm('MemoryAlarm');
+    alarm('RootDiskAlarm', { path: '/' });
+    if (localDatabase) alarm('DataDiskAlarm', { path: DATA_MOUNT });
   }
 }

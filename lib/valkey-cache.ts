@@ -6,7 +6,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS, AlarmSetting, SIZES, WINDOWS } from '../core/settings';
+import { settingAlarm } from './alarm-topic';
 
 export interface ValkeyCacheProps {
   /** VPC of the cache. */
@@ -20,7 +21,7 @@ export interface ValkeyCacheProps {
   readonly port?: number;
   /**
    * Node type.
-   * @default 'cache.t4g.small'
+   * @default - `SIZES.cacheNodeType` of core/settings.ts ('cache.t4g.small')
    */
   readonly nodeType?: string;
   /**
@@ -30,7 +31,7 @@ export interface ValkeyCacheProps {
   readonly replicas?: number;
   /**
    * Days of daily snapshots.
-   * @default 7
+   * @default - `SIZES.cacheSnapshotRetentionDays` of core/settings.ts (7)
    */
   readonly snapshotRetention?: number;
   /**
@@ -104,7 +105,7 @@ export class ValkeyCache extends Construct {
       replicationGroupDescription: 'Sessions and cached reads',
       engine: 'valkey',
       engineVersion: '8.0',
-      cacheNodeType: props.nodeType ?? 'cache.t4g.small',
+      cacheNodeType: props.nodeType ?? SIZES.cacheNodeType,
       numCacheClusters: replicas + 1,
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
@@ -115,9 +116,9 @@ export class ValkeyCache extends Construct {
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
       authToken: this.authToken.secretValue.unsafeUnwrap(),
-      snapshotRetentionLimit: props.snapshotRetention ?? 7,
-      snapshotWindow: '03:00-04:00',
-      preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+      snapshotRetentionLimit: props.snapshotRetention ?? SIZES.cacheSnapshotRetentionDays,
+      snapshotWindow: WINDOWS.cacheSnapshot,
+      preferredMaintenanceWindow: WINDOWS.maintenance,
       autoMinorVersionUpgrade: true,
       logDeliveryConfigurations: [{
         destinationType: 'cloudwatch-logs',
@@ -181,24 +182,17 @@ export class ValkeyCache extends Construct {
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, comparison: cloudwatch.ComparisonOperator, description: string) => {
-      this.alarms.push(notifyingAlarm(this, id, topic, {
-        metric,
-        threshold,
-        evaluationPeriods: 3,
-        comparisonOperator: comparison,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }));
+    const settings = ALARMS.valkeyCache;
+    const period = (setting: AlarmSetting) => Duration.seconds(setting.periodSeconds);
+    const across = (setting: AlarmSetting) => {
+      if (!setting.metric.acrossNodes) throw new Error(`the ${setting.metric.name} alarm's settings name no function across the nodes`);
+      return this.acrossNodes(setting.metric.acrossNodes, setting.metric.name, setting.statistic, period(setting));
     };
-    const above = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD;
-    add('CpuAlarm', this.metricMaxAcrossNodes('EngineCPUUtilization', 'Average'), 80, above,
-      'Valkey engine CPU above 80 % for 15 minutes on a node: a larger node type, or fewer expensive commands');
-    add('MemoryAlarm', this.metricMaxAcrossNodes('DatabaseMemoryUsagePercentage', 'Average'), 80, above,
-      'Valkey memory above 80 % for 15 minutes: evictions follow; a larger node type, or shorter TTLs');
-    add('EvictionsAlarm', this.metricEvictions(), 100, above,
-      'More than 100 evictions every 5 minutes for 15 minutes: the cache is too small for its working set');
-    add('HitRateAlarm', this.metricHitRate(), 80, cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      'Cache hit rate below 80 % for 15 minutes: the database carries the reads the cache should');
+    this.alarms.push(
+      settingAlarm(this, 'CpuAlarm', topic, settings.CpuAlarm, across(settings.CpuAlarm)),
+      settingAlarm(this, 'MemoryAlarm', topic, settings.MemoryAlarm, across(settings.MemoryAlarm)),
+      settingAlarm(this, 'EvictionsAlarm', topic, settings.EvictionsAlarm, across(settings.EvictionsAlarm)),
+      settingAlarm(this, 'HitRateAlarm', topic, settings.HitRateAlarm, this.metricHitRate(period(settings.HitRateAlarm))),
+    );
   }
 }

@@ -9,7 +9,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { notifyingAlarm } from './alarm-topic';
+import { ALARMS, ERROR_RATE_METRIC, SIZES } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarm-topic';
 import { appLaunchTemplate } from './app-launch-template';
 import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
 
@@ -93,7 +94,7 @@ export interface WebTierProps extends AppInstanceOptions {
   readonly machineImage?: ec2.IMachineImage;
   /**
    * Requests per target per minute that scaling out keeps under.
-   * @default 1000
+   * @default - `SIZES.scalingTargetRequestsPerMinute` of core/settings.ts (1000)
    */
   readonly requestsPerTargetPerMinute?: number;
 }
@@ -164,15 +165,15 @@ export class WebTier extends Construct {
       maxCapacity,
       healthChecks: autoscaling.HealthChecks.withAdditionalChecks({
         additionalTypes: [autoscaling.AdditionalHealthCheckType.ELB],
-        gracePeriod: Duration.minutes(10),
+        gracePeriod: Duration.seconds(SIZES.healthCheckGraceSeconds),
       }),
-      defaultInstanceWarmup: Duration.minutes(3),
-      cooldown: Duration.minutes(5),
-      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(15) }),
+      defaultInstanceWarmup: Duration.seconds(SIZES.instanceWarmupSeconds),
+      cooldown: Duration.seconds(SIZES.scalingCooldownSeconds),
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.seconds(SIZES.rollingUpdate.pauseSeconds) }),
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
-        maxBatchSize: 1,
+        maxBatchSize: SIZES.rollingUpdate.maxBatchSize,
         minInstancesInService: minCapacity,
-        pauseTime: Duration.minutes(15),
+        pauseTime: Duration.seconds(SIZES.rollingUpdate.pauseSeconds),
         waitOnResourceSignals: true,
       }),
       notifications: [{ topic: props.alarmTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
@@ -184,21 +185,21 @@ export class WebTier extends Construct {
       port: props.port,
       protocol: elbv2.ApplicationProtocol.HTTP,
       targets: [this.autoScalingGroup],
-      deregistrationDelay: Duration.seconds(30),
+      deregistrationDelay: Duration.seconds(SIZES.deregistrationDelaySeconds),
       healthCheck: {
         path: LIVENESS_PATH,
-        interval: Duration.seconds(15),
-        timeout: Duration.seconds(5),
-        healthyThresholdCount: 2,
-        unhealthyThresholdCount: 3,
+        interval: Duration.seconds(SIZES.healthCheck.intervalSeconds),
+        timeout: Duration.seconds(SIZES.healthCheck.timeoutSeconds),
+        healthyThresholdCount: SIZES.healthCheck.healthyThreshold,
+        unhealthyThresholdCount: SIZES.healthCheck.unhealthyThreshold,
         healthyHttpCodes: '200',
       },
     });
     this.addListeners(props);
 
-    this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: 70 });
+    this.autoScalingGroup.scaleOnCpuUtilization('CpuScaling', { targetUtilizationPercent: SIZES.scalingTargetCpuPercent });
     this.autoScalingGroup.scaleOnRequestCount('RequestScaling', {
-      targetRequestsPerMinute: props.requestsPerTargetPerMinute ?? 1000,
+      targetRequestsPerMinute: props.requestsPerTargetPerMinute ?? SIZES.scalingTargetRequestsPerMinute,
     });
     this.addAlarms(props.alarmTopic);
   }
@@ -252,36 +253,24 @@ export class WebTier extends Construct {
   public metricErrorRate(period = Duration.minutes(1)): cloudwatch.MathExpression {
     const lb = this.loadBalancer.metrics;
     return new cloudwatch.MathExpression({
-      expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])',
+      expression: ERROR_RATE_METRIC.expression!,
       usingMetrics: {
         elb5xx: lb.httpCodeElb(elbv2.HttpCodeElb.ELB_5XX_COUNT, { period, statistic: 'Sum' }),
         target5xx: lb.httpCodeTarget(elbv2.HttpCodeTarget.TARGET_5XX_COUNT, { period, statistic: 'Sum' }),
         requests: lb.requestCount({ period, statistic: 'Sum' }),
       },
-      label: '5xx rate (%)',
+      label: ERROR_RATE_METRIC.label,
       period,
     });
   }
 
   private addAlarms(topic: sns.ITopic) {
-    const add = (id: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods: number, description: string) => {
-      this.alarms.push(notifyingAlarm(this, id, topic, {
-        metric,
-        threshold,
-        evaluationPeriods,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }));
-    };
-    const period = Duration.minutes(1);
-    const lb = this.loadBalancer.metrics;
-    add('ErrorRateAlarm', this.metricErrorRate(period), 5, 5, 'More than 5 % of requests failed with 5xx for 5 minutes');
-    add('LatencyAlarm', lb.targetResponseTime({ period, statistic: 'p99' }), 2, 5,
-      'p99 target response time above 2 s for 5 minutes: scale out, or look at the database');
-    // Readiness (`/health`: database and cache) is not a target health check, so a dependency
-    // failover shows as 5xx and latency above, not as unhealthy hosts.
-    add('UnhealthyHostsAlarm', this.targetGroup.metrics.unhealthyHostCount({ period, statistic: 'Maximum' }), 1, 5,
-      `At least one target failed its liveness check (${LIVENESS_PATH}) for 5 minutes: the app process is not answering, and the group replaces the instance`);
+    const { ErrorRateAlarm: errorRate, LatencyAlarm: latency, UnhealthyHostsAlarm: unhealthy } = ALARMS.webTier;
+    this.alarms.push(
+      settingAlarm(this, 'ErrorRateAlarm', topic, errorRate, this.metricErrorRate(Duration.seconds(errorRate.periodSeconds))),
+      settingAlarm(this, 'LatencyAlarm', topic, latency, this.loadBalancer.metrics.targetResponseTime(metricOptions(latency))),
+      settingAlarm(this, 'UnhealthyHostsAlarm', topic, unhealthy, this.targetGroup.metrics.unhealthyHostCount(metricOptions(unhealthy)),
+        { path: LIVENESS_PATH }),
+    );
   }
 }

@@ -4,6 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { appLaunchTemplate } from './app-launch-template';
 import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
 
@@ -35,7 +36,7 @@ export interface WorkerGroupProps extends AppInstanceOptions {
   readonly maxCapacity?: number;
   /**
    * Visible jobs per worker that scaling keeps the group at.
-   * @default 100
+   * @default - `SIZES.backlogPerWorker` of core/settings.ts (100)
    */
   readonly backlogPerInstance?: number;
   /**
@@ -81,19 +82,19 @@ export class WorkerGroup extends Construct {
       launchTemplate,
       minCapacity,
       maxCapacity,
-      defaultInstanceWarmup: Duration.minutes(3),
+      defaultInstanceWarmup: Duration.seconds(SIZES.instanceWarmupSeconds),
       groupMetrics: [new autoscaling.GroupMetrics(autoscaling.GroupMetric.IN_SERVICE_INSTANCES)],
-      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.minutes(15) }),
+      signals: autoscaling.Signals.waitForMinCapacity({ timeout: Duration.seconds(SIZES.rollingUpdate.pauseSeconds) }),
       updatePolicy: autoscaling.UpdatePolicy.rollingUpdate({
-        maxBatchSize: 1,
+        maxBatchSize: SIZES.rollingUpdate.maxBatchSize,
         minInstancesInService: minCapacity - 1,
-        pauseTime: Duration.minutes(15),
+        pauseTime: Duration.seconds(SIZES.rollingUpdate.pauseSeconds),
         waitOnResourceSignals: true,
       }),
       notifications: [{ topic: props.alarmTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
     });
     userData.addSignalOnExitCommand(this.autoScalingGroup);
-    this.scaleOnBacklog(props.queue, props.backlogPerInstance ?? 100);
+    this.scaleOnBacklog(props.queue, props.backlogPerInstance ?? SIZES.backlogPerWorker);
   }
 
   /**

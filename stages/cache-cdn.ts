@@ -24,9 +24,9 @@ export function cacheCdnStage(app: App, config: GrowthConfig): Foundation {
   const assets = staticAssets(f);
   edge(f, { web, assets, originVerifyValue: headerValue });
   const moveUp = moveUpAlarms(f, {
-    'availability': { metric: web.metricErrorRate(Duration.days(1)), threshold: 0.1, periods: 1 },
-    'cache-evictions': { metric: cache.metricEvictions(Duration.hours(1)), threshold: 1, periods: 3 },
-    'cache-hit-rate': { metric: cache.metricHitRate(Duration.hours(1)), threshold: 80, periods: 3, below: true },
+    'availability': (s) => web.metricErrorRate(Duration.seconds(s.periodSeconds)),
+    'cache-evictions': (s) => cache.metricEvictions(Duration.seconds(s.periodSeconds)),
+    'cache-hit-rate': (s) => cache.metricHitRate(Duration.seconds(s.periodSeconds)),
   });
   dashboard(f, [...web.alarms, ...db.alarms, ...cache.alarms, ...queue.alarms, ...moveUp]);
   return f;

@@ -1,5 +1,6 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
+import { metricOptions } from '../lib/alarm-topic';
 import {
   auroraDatabase, dashboard, databaseAccess, dataVolume, foundation, Foundation, keepPublishedOutput, keptStage2Box, moveUpAlarms, webTier,
 } from './place';
@@ -19,15 +20,10 @@ export function loadBalancedStage(app: App, config: GrowthConfig): Foundation {
   const db = auroraDatabase(f, { readers: 1 });
   const web = webTier(f, { database: databaseAccess(db) });
   const box = config.keepBox ? keptStage2Box(f, volume, db) : undefined;
-  const hours = { period: Duration.hours(1) };
   const moveUp = moveUpAlarms(f, {
-    'db-cpu': { metric: db.cluster.metricCPUUtilization({ statistic: 'Average', ...hours }), threshold: 60, periods: 3 },
-    'replica-lag': {
-      metric: db.cluster.metric('AuroraReplicaLagMaximum', { statistic: 'Maximum', period: Duration.minutes(5) }),
-      threshold: 1000,
-      periods: 3,
-    },
-    'db-capacity': { metric: db.cluster.metricACUUtilization({ statistic: 'Average', ...hours }), threshold: 75, periods: 3 },
+    'db-cpu': (s) => db.cluster.metricCPUUtilization(metricOptions(s)),
+    'replica-lag': (s) => db.cluster.metric(s.metric.name, metricOptions(s)),
+    'db-capacity': (s) => db.cluster.metricACUUtilization(metricOptions(s)),
   });
   dashboard(f, [...web.alarms, ...db.alarms, ...box?.alarms ?? [], ...moveUp]);
   return f;

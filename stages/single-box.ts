@@ -1,6 +1,7 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { GrowthConfig } from '../core/config';
+import { metricOptions } from '../lib/alarm-topic';
 import { DATA_MOUNT } from '../lib/boot/user-data';
 import { dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './place';
 
@@ -15,14 +16,10 @@ export function singleBoxStage(app: App, config: GrowthConfig): Foundation {
   const box = singleBox(f, { dataVolume: volume });
   const moveUp = moveUpAlarms(f, {
     'cpu': sustainedInstanceCpu(box),
-    'data-disk': {
-      metric: new cloudwatch.Metric({
-        namespace: 'CWAgent', metricName: 'disk_used_percent', dimensionsMap: { InstanceId: box.instance.instanceId, path: DATA_MOUNT },
-        statistic: 'Maximum', period: Duration.minutes(5),
-      }),
-      threshold: 70,
-      periods: 3,
-    },
+    'data-disk': (s) => new cloudwatch.Metric({
+      namespace: s.metric.namespace, metricName: s.metric.name, dimensionsMap: { InstanceId: box.instance.instanceId, path: DATA_MOUNT },
+      ...metricOptions(s),
+    }),
   });
   dashboard(f, [...box.alarms, ...moveUp]);
   return f;

@@ -1,5 +1,6 @@
-import { App, Duration } from 'aws-cdk-lib';
+import { App } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
+import { metricOptions } from '../lib/alarm-topic';
 import { auroraDatabase, boxDatabase, dashboard, dataVolume, foundation, Foundation, moveUpAlarms, openToInternet, singleBox, sustainedInstanceCpu } from './place';
 
 /**
@@ -15,11 +16,7 @@ export function splitDbStage(app: App, config: GrowthConfig): Foundation {
   const box = singleBox(f, { dataVolume: volume, database: boxDatabase(db) });
   const moveUp = moveUpAlarms(f, {
     'cpu': sustainedInstanceCpu(box),
-    'db-connections': {
-      metric: db.cluster.metricDatabaseConnections({ statistic: 'Average', period: Duration.hours(1) }),
-      threshold: 300,
-      periods: 3,
-    },
+    'db-connections': (s) => db.cluster.metricDatabaseConnections(metricOptions(s)),
   });
   dashboard(f, [...box.alarms, ...db.alarms, ...moveUp]);
   return f;

@@ -1,3 +1,4 @@
+import { CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
@@ -7,6 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import { AlarmSetting, describeAlarm } from '../core/settings';
 import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 
 export interface TfAlarmTopicProps {
@@ -81,4 +83,27 @@ export class TfAlarmTopic extends Construct {
     });
     if (props.email) new SnsTopicSubscription(this, 'Email', { topicArn: this.topic.arn, protocol: 'email', endpoint: props.email });
   }
+}
+
+/**
+ * The threshold, evaluation periods, comparison, missing-data treatment and description of
+ * `setting` (core/settings.ts), as the CDK side's `alarmProps`. `vars` fills the description's own
+ * placeholders (`{path}`, `{region}`).
+ */
+export function alarmSettings(setting: AlarmSetting, vars: Record<string, string> = {}):
+Pick<CloudwatchMetricAlarmConfig, 'threshold' | 'evaluationPeriods' | 'comparisonOperator' | 'treatMissingData' | 'alarmDescription'> {
+  return {
+    threshold: setting.threshold,
+    evaluationPeriods: setting.evaluationPeriods,
+    comparisonOperator: setting.comparison,
+    treatMissingData: setting.missingData ?? 'missing',
+    alarmDescription: describeAlarm(setting, vars),
+  };
+}
+
+/** The metric of `setting` on `dimensions`: namespace, name, period and statistic (a percentile as the extended statistic). */
+export function alarmMetric(setting: AlarmSetting, dimensions: Record<string, string>):
+Pick<CloudwatchMetricAlarmConfig, 'namespace' | 'metricName' | 'dimensions' | 'period' | 'statistic' | 'extendedStatistic'> {
+  const statistic = /^p\d/.test(setting.statistic) ? { extendedStatistic: setting.statistic } : { statistic: setting.statistic };
+  return { namespace: setting.metric.namespace, metricName: setting.metric.name, dimensions, period: setting.periodSeconds, ...statistic };
 }

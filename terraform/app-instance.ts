@@ -10,6 +10,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
 import { TfAppPackage } from './app-package';
 
@@ -135,7 +136,7 @@ export function tfLaunchTemplate(scope: Construct, base: TfAppInstance, props: {
     userData: Fn.base64encode(new TerraformLocal(scope, 'UserData', base.userData).asString),
     metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
     monitoring: { enabled: true },
-    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: 20, encrypted: 'true' } }],
+    blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeType: 'gp3', volumeSize: SIZES.rootVolumeGiB, encrypted: 'true' } }],
     updateDefaultVersion: true,
   });
 }

@@ -1,4 +1,4 @@
-import { Fn } from 'cdktf';
+import { Fn, ITerraformDependable } from 'cdktf';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { DataAwsIamPolicyDocument } from '@cdktf/provider-aws/lib/data-aws-iam-policy-document';
@@ -14,6 +14,8 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
+import { ALARMS, SIZES, WINDOWS } from '../core/settings';
+import { alarmMetric, alarmSettings } from './alarm-topic';
 import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
 
 export interface AuroraClusterBaseProps {
@@ -83,9 +85,9 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
     storageEncrypted: true,
     iamDatabaseAuthenticationEnabled: true,
     serverlessv2ScalingConfiguration: { minCapacity: props.minCapacity, maxCapacity: props.maxCapacity },
-    backupRetentionPeriod: 7,
-    preferredBackupWindow: '03:30-04:30',
-    preferredMaintenanceWindow: 'sun:05:00-sun:06:00',
+    backupRetentionPeriod: SIZES.auroraBackupRetentionDays,
+    preferredBackupWindow: WINDOWS.auroraBackup,
+    preferredMaintenanceWindow: WINDOWS.maintenance,
     deletionProtection: true,
     skipFinalSnapshot: false,
     finalSnapshotIdentifier: `${props.clusterIdentifier}-final`,
@@ -93,15 +95,17 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
     enabledCloudwatchLogsExports: ['postgresql'],
     dependsOn: [log],
   };
-  let instanceMonitoring: { monitoringInterval?: number; monitoringRoleArn?: string } = {};
+  let instanceMonitoring: { monitoringInterval?: number; monitoringRoleArn?: string; dependsOn?: ITerraformDependable[] } = {};
   if (interval !== undefined) {
     const role = new IamRole(scope, 'MonitoringRole', {
       assumeRolePolicy: new DataAwsIamPolicyDocument(scope, 'MonitoringAssume', {
         statement: [{ actions: ['sts:AssumeRole'], principals: [{ type: 'Service', identifiers: ['monitoring.rds.amazonaws.com'] }] }],
       }).json,
     });
-    new IamRolePolicyAttachment(scope, 'MonitoringPolicy', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' });
-    instanceMonitoring = { monitoringInterval: interval, monitoringRoleArn: role.arn };
+    const policy = new IamRolePolicyAttachment(scope, 'MonitoringPolicy', { role: role.name, policyArn: 'arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole' });
+    // RDS refuses a monitoring role without the policy ("IAM role ARN value is invalid or does not
+    // include the required permissions"): the instances wait for the attachment, not only the role.
+    instanceMonitoring = { monitoringInterval: interval, monitoringRoleArn: role.arn, dependsOn: [policy] };
   }
   return { settings, instanceMonitoring };
 }
@@ -218,17 +222,12 @@ export class TfAuroraDatabase extends Construct {
   }
 
   private addAlarms(props: TfAuroraDatabaseProps) {
-    const alarm = (id: string, metricName: string, statistic: string, threshold: number, description: string) => {
+    for (const [id, setting] of Object.entries(ALARMS.auroraDatabase)) {
       this.alarms.push(new CloudwatchMetricAlarm(this, id, {
         alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`,
-        namespace: 'AWS/RDS', metricName, statistic, period: 300, dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
-        threshold, evaluationPeriods: 3, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'missing',
-        alarmDescription: description, alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
+        ...alarmMetric(setting, { DBClusterIdentifier: this.cluster.clusterIdentifier }), ...alarmSettings(setting),
+        alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
       }));
-    };
-    alarm('CpuAlarm', 'CPUUtilization', 'Average', 80,
-      'Database CPU above 80 % for 15 minutes: add a reader and move reads to it, or raise the maximum capacity');
-    alarm('ConnectionsAlarm', 'DatabaseConnections', 'Maximum', 400,
-      'More than 400 connections for 15 minutes: check for connection leaks, add pooling (RDS Proxy)');
+    }
   }
 }

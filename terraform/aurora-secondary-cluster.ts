@@ -7,6 +7,8 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { ALARMS } from '../core/settings';
+import { alarmMetric, alarmSettings } from './alarm-topic';
 import { accountAdministers, DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 import { AURORA_POSTGRES_VERSION } from '../core/versions';
 import { auroraClusterBase } from './aurora-database';
@@ -111,16 +113,12 @@ export class TfAuroraSecondaryCluster extends Construct {
         ...instanceMonitoring,
       });
     }
-    const alarm = (alarmId: string, metricName: string, statistic: string, threshold: number, description: string) => {
+    for (const [alarmId, setting] of Object.entries(ALARMS.auroraSecondaryCluster)) {
       this.alarms.push(new CloudwatchMetricAlarm(this, alarmId, {
-        alarmName: `${this.node.path.replace(/\//g, '-')}-${alarmId}`, alarmDescription: description,
-        namespace: 'AWS/RDS', metricName, statistic, period: 300, dimensions: { DBClusterIdentifier: this.cluster.clusterIdentifier },
-        threshold, evaluationPeriods: 3, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${alarmId}`,
+        ...alarmMetric(setting, { DBClusterIdentifier: this.cluster.clusterIdentifier }), ...alarmSettings(setting),
         alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
       }));
-    };
-    alarm('ReplicationLagAlarm', 'AuroraGlobalDBReplicationLag', 'Maximum', 1000,
-      'Global database replication more than 1 s behind for 15 minutes: a failover now would lose that much');
-    alarm('CpuAlarm', 'CPUUtilization', 'Average', 80, 'Secondary cluster CPU above 80 % for 15 minutes: raise its maximum capacity');
+    }
   }
 }

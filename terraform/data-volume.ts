@@ -5,6 +5,7 @@ import { EbsVolume } from '@cdktf/provider-aws/lib/ebs-volume';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
 import { Construct } from 'constructs';
+import { SIZES, WINDOWS } from '../core/settings';
 
 export interface TfDataVolumeProps {
   /** AZ of the volume: the instance that attaches it must be in it. */
@@ -15,7 +16,7 @@ export interface TfDataVolumeProps {
   readonly snapshotTag: string;
   /**
    * Daily snapshots kept.
-   * @default 7
+   * @default - `SIZES.volumeSnapshotsRetained` of core/settings.ts (7)
    */
   readonly snapshotsRetained?: number;
 }
@@ -32,7 +33,7 @@ export class TfDataVolume extends Construct {
     if (!Token.isUnresolved(props.sizeGb) && (!Number.isInteger(props.sizeGb) || props.sizeGb < 1 || props.sizeGb > 16384)) {
       throw new Error(`TfDataVolume sizeGb must be a whole number of GiB from 1 to 16384 (gp3), got ${props.sizeGb}`);
     }
-    const retained = props.snapshotsRetained ?? 7;
+    const retained = props.snapshotsRetained ?? SIZES.volumeSnapshotsRetained;
     if (!Number.isInteger(retained) || retained < 1 || retained > 1000) {
       throw new Error(`TfDataVolume snapshotsRetained must be a whole number from 1 to 1000 (DLM), got ${retained}`);
     }
@@ -63,8 +64,8 @@ export class TfDataVolume extends Construct {
         targetTags: { DailySnapshot: props.snapshotTag },
         schedule: [{
           name: 'Daily',
-          createRule: { interval: 24, intervalUnit: 'HOURS', times: ['03:00'] },
-          retainRule: { count: props.snapshotsRetained ?? 7 },
+          createRule: { interval: WINDOWS.volumeSnapshotIntervalHours, intervalUnit: 'HOURS', times: [WINDOWS.volumeSnapshotTime] },
+          retainRule: { count: props.snapshotsRetained ?? SIZES.volumeSnapshotsRetained },
           copyTags: true,
         }],
       },

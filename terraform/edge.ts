@@ -3,6 +3,8 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Construct } from 'constructs';
+import { ALARMS } from '../core/settings';
+import { alarmMetric, alarmSettings } from './alarm-topic';
 import { bucketLifecycle, bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
 /** CloudFront's managed policies, as CDK names them. */
@@ -158,12 +160,11 @@ export class TfEdge extends Construct {
         ? { acmCertificateArn: props.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
         : { cloudfrontDefaultCertificate: true },
     });
+    const errorRate = ALARMS.edgeDistribution.ErrorRateAlarm;
     this.alarms.push(new CloudwatchMetricAlarm(this, 'ErrorRateAlarm', {
       alarmName: `${this.node.path.replace(/\//g, '-')}-ErrorRateAlarm`,
-      alarmDescription: 'More than 5 % of viewer requests failed with 5xx for 15 minutes',
-      namespace: 'AWS/CloudFront', metricName: '5xxErrorRate', dimensions: { DistributionId: this.distribution.id, Region: 'Global' },
-      statistic: 'Average', period: 300, threshold: 5, evaluationPeriods: 3, comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching', alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
+      ...alarmMetric(errorRate, { DistributionId: this.distribution.id, Region: 'Global' }), ...alarmSettings(errorRate),
+      alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
     }));
   }
 }

@@ -4,6 +4,8 @@ import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
+import { ALARMS, SIZES } from '../core/settings';
+import { alarmMetric, alarmSettings } from './alarm-topic';
 
 export interface TfJobQueueProps {
   /** Topic notified by the backlog and dead-letter alarms. */
@@ -25,16 +27,16 @@ export class TfJobQueue extends Construct {
     super(scope, id);
     this.deadLetterQueue = new SqsQueue(this, 'DeadLetterQueue', {
       sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 14 * 86400,
+      messageRetentionSeconds: SIZES.deadLetterRetentionDays * 86400,
       // SQS's behaviour without the setting, written out as CDK does (CT.SQS.PR.1 reads it).
       redriveAllowPolicy: Fn.jsonencode({ redrivePermission: 'allowAll' }),
     });
     this.queue = new SqsQueue(this, 'Resource', {
       sqsManagedSseEnabled: true,
-      visibilityTimeoutSeconds: 120,
-      receiveWaitTimeSeconds: 20,
-      messageRetentionSeconds: 4 * 86400,
-      redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: 5 }),
+      visibilityTimeoutSeconds: SIZES.queueVisibilityTimeoutSeconds,
+      receiveWaitTimeSeconds: SIZES.queueReceiveWaitSeconds,
+      messageRetentionSeconds: SIZES.queueRetentionDays * 86400,
+      redrivePolicy: Fn.jsonencode({ deadLetterTargetArn: this.deadLetterQueue.arn, maxReceiveCount: SIZES.queueMaxReceiveCount }),
     });
     for (const [name, queue] of [['Policy', this.queue], ['DeadLetterQueuePolicy', this.deadLetterQueue]] as const) {
       new SqsQueuePolicy(this, name, {
@@ -47,17 +49,15 @@ export class TfJobQueue extends Construct {
         }).json,
       });
     }
-    const alarm = (alarmId: string, queue: SqsQueue, metricName: string, threshold: number, evaluationPeriods: number, description: string) => {
+    const alarm = (alarmId: keyof typeof ALARMS.jobQueue, queue: SqsQueue) => {
+      const setting = ALARMS.jobQueue[alarmId];
       this.alarms.push(new CloudwatchMetricAlarm(this, alarmId, {
-        alarmName: `${this.node.path.replace(/\//g, '-')}-${alarmId}`, alarmDescription: description,
-        namespace: 'AWS/SQS', metricName, dimensions: { QueueName: queue.name }, statistic: 'Maximum', period: 300,
-        threshold, evaluationPeriods, comparisonOperator: 'GreaterThanOrEqualToThreshold', treatMissingData: 'notBreaching',
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${alarmId}`,
+        ...alarmMetric(setting, { QueueName: queue.name }), ...alarmSettings(setting),
         alarmActions: [props.alarmTopicArn], okActions: [props.alarmTopicArn],
       }));
     };
-    alarm('DeadLetterAlarm', this.deadLetterQueue, 'ApproximateNumberOfMessagesVisible', 1, 1,
-      'A job failed every attempt and waits in the dead-letter queue: inspect it, fix the cause, redrive it');
-    alarm('BacklogAgeAlarm', this.queue, 'ApproximateAgeOfOldestMessage', 900, 3,
-      'The oldest job has waited more than 15 minutes for 15 minutes: workers are too few or stuck');
+    alarm('DeadLetterAlarm', this.deadLetterQueue);
+    alarm('BacklogAgeAlarm', this.queue);
   }
 }

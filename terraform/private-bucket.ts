@@ -69,7 +69,9 @@ export function bucketLifecycleRule(id: string, props: { expirationDays?: number
     id,
     status: 'Enabled',
     filter: [{}],
-    ...(props.expirationDays !== undefined ? { expiration: [{ days: props.expirationDays }] } : {}),
+    // Without an expiration of current versions (which removes them too), the delete markers that
+    // old versions leave are expired explicitly.
+    expiration: [props.expirationDays !== undefined ? { days: props.expirationDays } : { expiredObjectDeleteMarker: true }],
     noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
     abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
   };

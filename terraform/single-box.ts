@@ -3,7 +3,9 @@ import { Eip } from '@cdktf/provider-aws/lib/eip';
 import { EipAssociation } from '@cdktf/provider-aws/lib/eip-association';
 import { Instance } from '@cdktf/provider-aws/lib/instance';
 import { Construct } from 'constructs';
+import { ALARMS, SIZES } from '../core/settings';
 import { DATA_MOUNT } from '../lib/boot/boot-script';
+import { alarmMetric, alarmSettings } from './alarm-topic';
 import { tfAppInstance, TfAppInstanceSettings } from './app-instance';
 
 export interface TfSingleBoxProps extends TfAppInstanceSettings {
@@ -78,7 +80,7 @@ export class TfSingleBox extends Construct {
       iamInstanceProfile: base.instanceProfileName,
       metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
       monitoring: true,
-      rootBlockDevice: { volumeType: 'gp3', volumeSize: 20, encrypted: true },
+      rootBlockDevice: { volumeType: 'gp3', volumeSize: SIZES.rootVolumeGiB, encrypted: true },
       userData: base.userData,
       userDataReplaceOnChange: true,
       tags: props.dataVolume ? { DataVolumeHost: props.dataVolume.id } : undefined,
@@ -92,10 +94,9 @@ export class TfSingleBox extends Construct {
 
   private addAlarms(props: TfSingleBoxProps, localDatabase: boolean) {
     const notify = [props.alarmTopicArn];
-    const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'comparisonOperator'>) => {
+    const alarm = (id: string, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName'>) => {
       const a = new CloudwatchMetricAlarm(this, id, {
         alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold',
         okActions: notify,
         ...config,
         alarmActions: [...(config.alarmActions ?? []), ...notify],
@@ -103,35 +104,15 @@ export class TfSingleBox extends Construct {
       this.alarms.push(a);
       return a;
     };
-    const ec2 = (metricName: string, statistic: string) => ({
-      namespace: 'AWS/EC2', metricName, statistic, period: 60, dimensions: { InstanceId: this.instance.id }, treatMissingData: 'breaching',
+    const settings = ALARMS.singleBox;
+    const fromSettings = (id: keyof typeof settings, extraDimensions: Record<string, string> = {}) => ({
+      ...alarmMetric(settings[id], { InstanceId: this.instance.id, ...extraDimensions }), ...alarmSettings(settings[id]),
     });
-    const agent = (metricName: string, extra: Record<string, string> = {}) => ({
-      namespace: 'CWAgent', metricName, statistic: 'Average', period: 300, dimensions: { InstanceId: this.instance.id, ...extra }, treatMissingData: 'missing',
-    });
-    alarm('SystemStatusAlarm', {
-      ...ec2('StatusCheckFailed_System', 'Maximum'), threshold: 1, evaluationPeriods: 2,
-      alarmDescription: 'The host failed its system status check: EC2 recovers the instance onto new hardware',
-      alarmActions: [`arn:aws:automate:${props.region}:ec2:recover`],
-    });
-    alarm('InstanceStatusAlarm', {
-      ...ec2('StatusCheckFailed_Instance', 'Maximum'), threshold: 1, evaluationPeriods: 3,
-      alarmDescription: 'The instance failed its status check (kernel, boot, network): inspect it through Session Manager',
-    });
-    alarm('CpuAlarm', {
-      ...ec2('CPUUtilization', 'Average'), threshold: 80, evaluationPeriods: 15,
-      alarmDescription: 'CPU above 80 % for 15 minutes: the box is the ceiling; time to split the database (stage 2) or grow the instance',
-    });
-    alarm('MemoryAlarm', {
-      ...agent('mem_used_percent'), threshold: 90, evaluationPeriods: 3,
-      alarmDescription: 'Memory above 90 % for 15 minutes: the app and the database compete for memory',
-    });
-    alarm('RootDiskAlarm', { ...agent('disk_used_percent', { path: '/' }), threshold: 85, evaluationPeriods: 1, alarmDescription: 'Root volume above 85 % full' });
-    if (localDatabase) {
-      alarm('DataDiskAlarm', {
-        ...agent('disk_used_percent', { path: DATA_MOUNT }), threshold: 80, evaluationPeriods: 1,
-        alarmDescription: 'Database volume above 80 % full: grow the volume (online) or move to stage 2',
-      });
-    }
+    alarm('SystemStatusAlarm', { ...fromSettings('SystemStatusAlarm'), alarmActions: [`arn:aws:automate:${props.region}:ec2:recover`] });
+    alarm('InstanceStatusAlarm', fromSettings('InstanceStatusAlarm'));
+    alarm('CpuAlarm', fromSettings('CpuAlarm'));
+    alarm('MemoryAlarm', fromSettings('MemoryAlarm'));
+    alarm('RootDiskAlarm', fromSettings('RootDiskAlarm', { path: '/' }));
+    if (localDatabase) alarm('DataDiskAlarm', fromSettings('DataDiskAlarm', { path: DATA_MOUNT }));
   }
 }

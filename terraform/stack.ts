@@ -8,7 +8,22 @@ import { App, Aspects, LocalBackend, S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { GrowthConfig } from '../core/config';
 import { stackName, StackRole } from '../core/naming';
-import { EncryptTfLogGroups } from './log-encryption-key';
+import { makeUniqueId } from 'cdktf/lib/private/unique';
+import { EncryptTfLogGroups, TF_LOG_KEY_ID } from './log-encryption-key';
+
+const removedBlocks = new WeakMap<TerraformStack, object[]>();
+
+/**
+ * Makes Terraform forget `address` when it leaves the configuration instead of destroying it (a
+ * `removed` block), as CloudFormation's Retain keeps a resource; a no-op for an address that was
+ * never applied.
+ */
+export function forgetWhenRemoved(stack: TerraformStack, address: string): void {
+  const blocks = removedBlocks.get(stack) ?? [];
+  blocks.push({ from: address, lifecycle: { destroy: false } });
+  removedBlocks.set(stack, blocks);
+  stack.addOverride('removed', blocks);
+}
 
 export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, region = config.region, secondary = false): TerraformStack {
   const name = stackName(config.appName, role, secondary ? region : undefined);
@@ -29,7 +44,11 @@ export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, r
   } else {
     new LocalBackend(stack, { path: `terraform.${name}.tfstate` });
   }
+  // `removed` blocks need Terraform 1.7, S3 lock files 1.10.
+  stack.addOverride('terraform.required_version', config.tfStateBucket ? '>= 1.10' : '>= 1.7');
   // Strict: every log group of the stack encrypted with the stack's own key, as in CloudFormation.
+  // Back at standard the key is forgotten, not destroyed: the events written under it need it.
   if (config.hardening === 'strict') Aspects.of(stack).add(new EncryptTfLogGroups());
+  else forgetWhenRemoved(stack, `aws_kms_key.${makeUniqueId([TF_LOG_KEY_ID, 'Resource'])}`);
   return stack;
 }

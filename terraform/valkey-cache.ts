@@ -9,6 +9,8 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
+import { ALARMS, AlarmSetting, SIZES, WINDOWS } from '../core/settings';
+import { alarmSettings } from './alarm-topic';
 
 export interface TfValkeyCacheProps {
   /** VPC of the cache's security group. */
@@ -30,7 +32,7 @@ export interface TfValkeyCacheProps {
   readonly port?: number;
   /**
    * Node type of the primary and the replica.
-   * @default 'cache.t4g.small'
+   * @default - `SIZES.cacheNodeType` of core/settings.ts ('cache.t4g.small')
    */
   readonly nodeType?: string;
 }
@@ -73,7 +75,7 @@ export class TfValkeyCache extends Construct {
       description: 'Sessions and cached reads',
       engine: 'valkey',
       engineVersion: '8.0',
-      nodeType: props.nodeType ?? 'cache.t4g.small',
+      nodeType: props.nodeType ?? SIZES.cacheNodeType,
       numCacheClusters: this.nodes,
       multiAzEnabled: true,
       automaticFailoverEnabled: true,
@@ -84,9 +86,9 @@ export class TfValkeyCache extends Construct {
       transitEncryptionEnabled: true,
       transitEncryptionMode: 'required',
       authToken: token.result,
-      snapshotRetentionLimit: 7,
-      snapshotWindow: '03:00-04:00',
-      maintenanceWindow: 'sun:05:00-sun:06:00',
+      snapshotRetentionLimit: SIZES.cacheSnapshotRetentionDays,
+      snapshotWindow: WINDOWS.cacheSnapshot,
+      maintenanceWindow: WINDOWS.maintenance,
       autoMinorVersionUpgrade: 'true',
       finalSnapshotIdentifier: `${props.replicationGroupId}-final`,
       logDeliveryConfiguration: [{ destination: slowLog.name, destinationType: 'cloudwatch-logs', logFormat: 'json', logType: 'slow-log' }],
@@ -121,25 +123,21 @@ export class TfValkeyCache extends Construct {
   }
 
   private addAlarms(topic: string) {
-    const period = 300;
-    const across = (fn: string, metricName: string, stat: string): CloudwatchMetricAlarmMetricQuery[] => {
-      const nodes = this.perNode('n', metricName, stat, period);
-      return [{ id: 'value', expression: `${fn}([${nodes.map((q) => q.id).join(', ')}])`, returnData: true }, ...nodes];
+    const across = (setting: AlarmSetting): CloudwatchMetricAlarmMetricQuery[] => {
+      if (!setting.metric.acrossNodes) throw new Error(`the ${setting.metric.name} alarm's settings name no function across the nodes`);
+      const nodes = this.perNode('n', setting.metric.name, setting.statistic, setting.periodSeconds);
+      return [{ id: 'value', expression: `${setting.metric.acrossNodes}([${nodes.map((q) => q.id).join(', ')}])`, returnData: true }, ...nodes];
     };
-    const add = (id: string, metricQuery: CloudwatchMetricAlarmMetricQuery[], threshold: number, comparisonOperator: string, description: string) => {
+    const add = (id: keyof typeof ALARMS.valkeyCache, metricQuery: CloudwatchMetricAlarmMetricQuery[]) => {
       this.alarms.push(new CloudwatchMetricAlarm(this, id, {
-        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`, alarmDescription: description, metricQuery, threshold,
-        comparisonOperator, evaluationPeriods: 3, treatMissingData: 'notBreaching', alarmActions: [topic], okActions: [topic],
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`, metricQuery, ...alarmSettings(ALARMS.valkeyCache[id]),
+        alarmActions: [topic], okActions: [topic],
       }));
     };
-    const above = 'GreaterThanOrEqualToThreshold';
-    add('CpuAlarm', across('MAX', 'EngineCPUUtilization', 'Average'), 80, above,
-      'Valkey engine CPU above 80 % for 15 minutes on a node: a larger node type, or fewer expensive commands');
-    add('MemoryAlarm', across('MAX', 'DatabaseMemoryUsagePercentage', 'Average'), 80, above,
-      'Valkey memory above 80 % for 15 minutes: evictions follow; a larger node type, or shorter TTLs');
-    add('EvictionsAlarm', across('SUM', 'Evictions', 'Sum'), 100, above,
-      'More than 100 evictions every 5 minutes for 15 minutes: the cache is too small for its working set');
-    add('HitRateAlarm', this.hitRate(period), 80, 'LessThanThreshold',
-      'Cache hit rate below 80 % for 15 minutes: the database carries the reads the cache should');
+    const settings = ALARMS.valkeyCache;
+    add('CpuAlarm', across(settings.CpuAlarm));
+    add('MemoryAlarm', across(settings.MemoryAlarm));
+    add('EvictionsAlarm', across(settings.EvictionsAlarm));
+    add('HitRateAlarm', this.hitRate(settings.HitRateAlarm.periodSeconds));
   }
 }

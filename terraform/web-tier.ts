@@ -1,11 +1,13 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
-import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig, CloudwatchMetricAlarmMetricQuery } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Lb } from '@cdktf/provider-aws/lib/lb';
 import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
+import { ALARMS, ERROR_RATE_METRIC, SIZES } from '../core/settings';
+import { alarmMetric, alarmSettings } from './alarm-topic';
 import { BootSettings } from '../lib/boot/boot-script';
 import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
 
@@ -93,8 +95,11 @@ export class TfWebTier extends Construct {
       port: props.port,
       protocol: 'HTTP',
       targetType: 'instance',
-      deregistrationDelay: '30',
-      healthCheck: { path: LIVENESS_PATH, interval: 15, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3, matcher: '200' },
+      deregistrationDelay: String(SIZES.deregistrationDelaySeconds),
+      healthCheck: {
+        path: LIVENESS_PATH, interval: SIZES.healthCheck.intervalSeconds, timeout: SIZES.healthCheck.timeoutSeconds,
+        healthyThreshold: SIZES.healthCheck.healthyThreshold, unhealthyThreshold: SIZES.healthCheck.unhealthyThreshold, matcher: '200',
+      },
     });
     const forward = [{ type: 'forward', targetGroupArn: this.targetGroup.arn }];
     // One resource per port whatever the settings (a load balancer takes one listener per port);
@@ -131,21 +136,21 @@ export class TfWebTier extends Construct {
       launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
       targetGroupArns: [this.targetGroup.arn],
       healthCheckType: 'ELB',
-      healthCheckGracePeriod: 600,
-      defaultInstanceWarmup: 180,
-      defaultCooldown: 300,
+      healthCheckGracePeriod: SIZES.healthCheckGraceSeconds,
+      defaultInstanceWarmup: SIZES.instanceWarmupSeconds,
+      defaultCooldown: SIZES.scalingCooldownSeconds,
       waitForElbCapacity: props.minCapacity,
       instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: 100, maxHealthyPercentage: 150, autoRollback: true } },
     });
     tfAutoScalingNotifications(this, this.autoScalingGroup, props.alarmTopicArn);
     new AutoscalingPolicy(this, 'CpuScaling', {
-      name: 'cpu-70', autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
-      targetTrackingConfiguration: { targetValue: 70, predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' } },
+      name: `cpu-${SIZES.scalingTargetCpuPercent}`, autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
+      targetTrackingConfiguration: { targetValue: SIZES.scalingTargetCpuPercent, predefinedMetricSpecification: { predefinedMetricType: 'ASGAverageCPUUtilization' } },
     });
     new AutoscalingPolicy(this, 'RequestScaling', {
-      name: 'requests-1000', autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
+      name: `requests-${SIZES.scalingTargetRequestsPerMinute}`, autoscalingGroupName: this.autoScalingGroup.name, policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: {
-        targetValue: 1000,
+        targetValue: SIZES.scalingTargetRequestsPerMinute,
         predefinedMetricSpecification: {
           predefinedMetricType: 'ALBRequestCountPerTarget',
           resourceLabel: `${this.loadBalancer.arnSuffix}/${this.targetGroup.arnSuffix}`,
@@ -156,30 +161,28 @@ export class TfWebTier extends Construct {
   }
 
   private addAlarms(topic: string) {
-    const add = (id: string, description: string, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName' | 'comparisonOperator' | 'evaluationPeriods'>) => {
+    const add = (id: keyof typeof ALARMS.webTier, config: Omit<CloudwatchMetricAlarmConfig, 'alarmName'>) => {
       this.alarms.push(new CloudwatchMetricAlarm(this, id, {
-        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`, alarmDescription: description,
-        comparisonOperator: 'GreaterThanOrEqualToThreshold', evaluationPeriods: 5, treatMissingData: 'notBreaching',
-        alarmActions: [topic], okActions: [topic], ...config,
+        alarmName: `${this.node.path.replace(/\//g, '-')}-${id}`, alarmActions: [topic], okActions: [topic], ...config,
       }));
     };
     const lb = { LoadBalancer: this.loadBalancer.arnSuffix };
-    const sum = (id: string, metricName: string) => ({
-      id, metric: { namespace: 'AWS/ApplicationELB', metricName, dimensions: lb, period: 60, stat: 'Sum' },
+    const { ErrorRateAlarm: errorRate, LatencyAlarm: latency, UnhealthyHostsAlarm: unhealthy } = ALARMS.webTier;
+    add('ErrorRateAlarm', { ...alarmSettings(errorRate), metricQuery: this.errorRate(errorRate.periodSeconds) });
+    add('LatencyAlarm', { ...alarmSettings(latency), ...alarmMetric(latency, lb) });
+    add('UnhealthyHostsAlarm', {
+      ...alarmSettings(unhealthy, { path: LIVENESS_PATH }), ...alarmMetric(unhealthy, { ...lb, TargetGroup: this.targetGroup.arnSuffix }),
     });
-    add('ErrorRateAlarm', 'More than 5 % of requests failed with 5xx for 5 minutes', {
-      threshold: 5,
-      metricQuery: [
-        { id: 'rate', expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])', label: '5xx rate (%)', returnData: true },
-        sum('elb5xx', 'HTTPCode_ELB_5XX_Count'), sum('target5xx', 'HTTPCode_Target_5XX_Count'), sum('requests', 'RequestCount'),
-      ],
-    });
-    add('LatencyAlarm', 'p99 target response time above 2 s for 5 minutes: scale out, or look at the database', {
-      namespace: 'AWS/ApplicationELB', metricName: 'TargetResponseTime', dimensions: lb, period: 60, extendedStatistic: 'p99', threshold: 2,
-    });
-    add('UnhealthyHostsAlarm', `At least one target failed its liveness check (${LIVENESS_PATH}) for 5 minutes: the app process is not answering, and the group replaces the instance`, {
-      namespace: 'AWS/ApplicationELB', metricName: 'UnHealthyHostCount', period: 60, statistic: 'Maximum', threshold: 1,
-      dimensions: { ...lb, TargetGroup: this.targetGroup.arnSuffix },
-    });
+  }
+
+  /** The 5xx rate (core/settings.ts `ERROR_RATE_METRIC`) over `periodSeconds`, as metric queries. */
+  public errorRate(periodSeconds: number): CloudwatchMetricAlarmMetricQuery[] {
+    const { expression, label, using } = ERROR_RATE_METRIC;
+    return [
+      { id: 'rate', expression, label, returnData: true },
+      ...Object.entries(using!).map(([id, metricName]) => ({
+        id, metric: { namespace: ERROR_RATE_METRIC.namespace, metricName, dimensions: { LoadBalancer: this.loadBalancer.arnSuffix }, period: periodSeconds, stat: 'Sum' },
+      })),
+    ];
   }
 }

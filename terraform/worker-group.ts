@@ -1,6 +1,7 @@
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { AutoscalingPolicy } from '@cdktf/provider-aws/lib/autoscaling-policy';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { BootSettings } from '../lib/boot/boot-script';
 import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
 
@@ -27,7 +28,7 @@ export interface TfWorkerGroupProps extends TfAppInstanceSettings {
   readonly maxCapacity?: number;
   /**
    * Visible jobs per worker that scaling keeps the group at.
-   * @default 100
+   * @default - `SIZES.backlogPerWorker` of core/settings.ts (100)
    */
   readonly backlogPerInstance?: number;
   /** Notified of the group's launches and terminations. */
@@ -72,7 +73,7 @@ export class TfWorkerGroup extends Construct {
       maxSize: props.maxCapacity ?? 4,
       vpcZoneIdentifier: props.subnetIds,
       launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
-      defaultInstanceWarmup: 180,
+      defaultInstanceWarmup: SIZES.instanceWarmupSeconds,
       enabledMetrics: ['GroupInServiceInstances'],
       instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: minCapacity > 1 ? 50 : 0, autoRollback: true } },
     });
@@ -82,7 +83,7 @@ export class TfWorkerGroup extends Construct {
       autoscalingGroupName: this.autoScalingGroup.name,
       policyType: 'TargetTrackingScaling',
       targetTrackingConfiguration: {
-        targetValue: props.backlogPerInstance ?? 100,
+        targetValue: props.backlogPerInstance ?? SIZES.backlogPerWorker,
         customizedMetricSpecification: {
           metrics: [
             {

@@ -2,72 +2,55 @@
  * The stage-level alarms of the app stack: the serving alarm Route 53 reads (stage 5), the
  * move-up alarms of the ladder, and the dashboard of every alarm.
  */
-import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { Construct } from 'constructs';
 import { servingAlarmName } from '../../core/naming';
+import { ALARMS, describeMoveUp, MoveUpSignal } from '../../core/settings';
 import { moveUpAlarmName } from '../../core/stages';
+import { alarmProps, metricOptions } from '../../lib/alarm-topic';
 import { SingleBox } from '../../lib/single-box';
 import { StageDashboard } from '../../lib/stage-dashboard';
 import { WebTier } from '../../lib/web-tier';
 import { Foundation } from './foundation';
 
 /**
- * The alarm Route 53's health check of the region reads: no healthy target for 2 minutes, or no
- * data at all (the region stopped reporting).
+ * The alarm Route 53's health check of the region reads: no healthy target, or no data at all
+ * (the region stopped reporting). Its settings: `ALARMS.serving` in core/settings.ts.
  */
 export function servingAlarm(f: Foundation, web: WebTier): cloudwatch.Alarm {
-  const alarm = new cloudwatch.Alarm(f.app, 'ServingAlarm', {
-    alarmName: servingAlarmName(f.config.appName, f.region),
-    alarmDescription: `No healthy app instance in ${f.region} for 2 minutes: Route 53 fails the origin over to the other region`,
-    metric: web.targetGroup.metrics.healthyHostCount({ period: Duration.minutes(1), statistic: 'Minimum' }),
-    threshold: 1,
-    evaluationPeriods: 2,
-    comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-  });
+  const setting = ALARMS.serving.ServingAlarm;
+  const { alarmDescription, ...props } = alarmProps(setting, web.targetGroup.metrics.healthyHostCount(metricOptions(setting)), { region: f.region });
+  const alarm = new cloudwatch.Alarm(f.app, 'ServingAlarm', { alarmName: servingAlarmName(f.config.appName, f.region), alarmDescription, ...props });
   alarm.addAlarmAction(new actions.SnsAction(f.alarmTopic.topic));
   alarm.addOkAction(new actions.SnsAction(f.alarmTopic.topic));
   return alarm;
 }
 
-/** One move-up signal: its metric, and the value that, sustained, means the stage is its own ceiling. */
-export interface CeilingSignal {
-  readonly metric: cloudwatch.IMetric;
-  readonly threshold: number;
-  /** Consecutive periods of the metric beyond the threshold. */
-  readonly periods: number;
-  /**
-   * The ceiling is a floor: the alarm fires below the threshold (hit rates).
-   * @default false
-   */
-  readonly below?: boolean;
-}
+/**
+ * The metric of each move-up signal, built with the period and statistic its settings name
+ * (`MOVE_UP_SIGNALS` in core/settings.ts); the threshold, periods and comparison come from there too.
+ */
+export type CeilingMetrics = Record<string, (setting: MoveUpSignal) => cloudwatch.IMetric>;
 
 /**
  * The stage's move-up alarms, named `<appName>-move-to-<next stage>-<signal>` for every signal
  * the ladder (core/stages.ts) lists for this stage. They notify the alarm topic like any alarm;
  * they mean "plan the next stage", not "page someone".
  */
-export function moveUpAlarms(f: Foundation, signals: Record<string, CeilingSignal>): cloudwatch.Alarm[] {
+export function moveUpAlarms(f: Foundation, metrics: CeilingMetrics): cloudwatch.Alarm[] {
   const defined = f.config.stage.moveUpAlarms.map((a) => a.signal).sort();
-  if (JSON.stringify(Object.keys(signals).sort()) !== JSON.stringify(defined)) {
-    throw new Error(`stage ${f.config.stage.name} defines move-up signals ${defined.join(', ')}; got ${Object.keys(signals).join(', ')}`);
+  if (JSON.stringify(Object.keys(metrics).sort()) !== JSON.stringify(defined)) {
+    throw new Error(`stage ${f.config.stage.name} defines move-up signals ${defined.join(', ')}; got ${Object.keys(metrics).join(', ')}`);
   }
   const scope = new Construct(f.app, 'MoveUp');
   return f.config.stage.moveUpAlarms.map((definition) => {
-    const signal = signals[definition.signal];
+    const setting = definition.setting;
+    const { alarmDescription: _described, ...props } = alarmProps(setting, metrics[definition.signal](setting));
     const alarm = new cloudwatch.Alarm(scope, definition.signal, {
       alarmName: moveUpAlarmName(f.config.appName, f.config.stage, definition),
-      alarmDescription: `Time to plan the next stage: ${definition.means}`,
-      metric: signal.metric,
-      threshold: signal.threshold,
-      evaluationPeriods: signal.periods,
-      comparisonOperator: signal.below
-        ? cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD
-        : cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: describeMoveUp(setting),
+      ...props,
     });
     alarm.addAlarmAction(new actions.SnsAction(f.alarmTopic.topic));
     return alarm;
@@ -75,15 +58,11 @@ export function moveUpAlarms(f: Foundation, signals: Record<string, CeilingSigna
 }
 
 /** Average CPU of an instance over hours: the sustained load a move-up decision rests on. */
-export function sustainedInstanceCpu(box: SingleBox): CeilingSignal {
-  return {
-    metric: new cloudwatch.Metric({
-      namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensionsMap: { InstanceId: box.instance.instanceId },
-      statistic: 'Average', period: Duration.hours(1),
-    }),
-    threshold: 70,
-    periods: 3,
-  };
+export function sustainedInstanceCpu(box: SingleBox): (setting: MoveUpSignal) => cloudwatch.IMetric {
+  return (setting) => new cloudwatch.Metric({
+    namespace: setting.metric.namespace, metricName: setting.metric.name, dimensionsMap: { InstanceId: box.instance.instanceId },
+    ...metricOptions(setting),
+  });
 }
 
 /** The dashboard of every alarm the stage has. */

@@ -7,6 +7,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { STRICT_HARDENING } from '../../core/config';
 import { DATABASE_PORT } from '../../core/naming';
+import { SIZES } from '../../core/settings';
 import { AURORA_POSTGRES_VERSION, majorVersion } from '../../core/versions';
 import { AccessLogBucket } from '../../lib/access-log-bucket';
 import { AuroraDatabase } from '../../lib/aurora-database';
@@ -20,7 +21,7 @@ import { Foundation, isStrict } from './foundation';
 export function dataVolume(f: Foundation): DataVolume {
   return new DataVolume(f.data, 'DataVolume', {
     availabilityZone: f.vpc.availabilityZones[0],
-    size: Size.gibibytes(20),
+    size: Size.gibibytes(SIZES.dataVolumeGiB),
     removalPolicy: RemovalPolicy.SNAPSHOT,
   });
 }

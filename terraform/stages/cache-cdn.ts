@@ -14,21 +14,13 @@ export function cacheCdnStage(app: App, config: GrowthConfig): void {
   const tier = behindCloudFront(f, workers, { secretArn: db.secret.arn, readerHost: db.readerHost }, secretName);
   edge(app, f, { web: tier.web, assets: assetsBucket(f), secretName });
 
-  const lb = { LoadBalancer: tier.web.loadBalancer.arnSuffix };
-  const daily = (id: string, metricName: string) => ({ id, metric: { namespace: 'AWS/ApplicationELB', metricName, dimensions: lb, period: 86400, stat: 'Sum' } });
   const moveUp = moveUpAlarms(f, {
-    'availability': {
-      threshold: 0.1, evaluationPeriods: 1,
-      metricQuery: [
-        { id: 'rate', expression: '100 * (elb5xx + target5xx) / MAX([requests, 1])', label: '5xx rate (%)', returnData: true },
-        daily('elb5xx', 'HTTPCode_ELB_5XX_Count'), daily('target5xx', 'HTTPCode_Target_5XX_Count'), daily('requests', 'RequestCount'),
-      ],
+    'availability': (s) => ({ metricQuery: tier.web.errorRate(s.periodSeconds) }),
+    'cache-evictions': (s) => {
+      const nodes = tier.cache.perNode('n', s.metric.name, s.statistic, s.periodSeconds);
+      return { metricQuery: [{ id: 'evictions', expression: `${s.metric.acrossNodes}([${nodes.map((q) => q.id).join(', ')}])`, returnData: true }, ...nodes] };
     },
-    'cache-evictions': {
-      threshold: 1, evaluationPeriods: 3,
-      metricQuery: [{ id: 'evictions', expression: 'SUM([n0, n1])', returnData: true }, ...tier.cache.perNode('n', 'Evictions', 'Sum', 3600)],
-    },
-    'cache-hit-rate': { threshold: 80, evaluationPeriods: 3, metricQuery: tier.cache.hitRate(3600), below: true },
+    'cache-hit-rate': (s) => ({ metricQuery: tier.cache.hitRate(s.periodSeconds) }),
   });
   dashboard(f, [...tier.web.alarms, ...db.alarms, ...tier.cache.alarms, ...tier.queue.alarms, ...moveUp]);
 }

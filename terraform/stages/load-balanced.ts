@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import { GrowthConfig } from '../../core/config';
+import { alarmMetric } from '../alarm-topic';
 import { auroraDatabase, dashboard, dataVolume, foundation, keptStage2Box, moveUpAlarms, retainBoxElasticIp, webTier } from './place';
 
 /** Stage 3: a load balancer and an Auto Scaling group replace the box; Aurora gains a reader. */
@@ -12,11 +13,10 @@ export function loadBalancedStage(app: App, config: GrowthConfig): void {
   const box = config.keepBox ? keptStage2Box(f, volume, db) : undefined;
   if (!box) retainBoxElasticIp(f);
   const cluster = { DBClusterIdentifier: db.cluster.clusterIdentifier };
-  const hourly = { namespace: 'AWS/RDS', dimensions: cluster, statistic: 'Average', period: 3600, evaluationPeriods: 3 };
   const moveUp = moveUpAlarms(f, {
-    'db-cpu': { ...hourly, metricName: 'CPUUtilization', threshold: 60 },
-    'replica-lag': { ...hourly, metricName: 'AuroraReplicaLagMaximum', statistic: 'Maximum', period: 300, threshold: 1000 },
-    'db-capacity': { ...hourly, metricName: 'ACUUtilization', threshold: 75 },
+    'db-cpu': (s) => alarmMetric(s, cluster),
+    'replica-lag': (s) => alarmMetric(s, cluster),
+    'db-capacity': (s) => alarmMetric(s, cluster),
   });
   dashboard(f, [...web.alarms, ...db.alarms, ...box?.alarms ?? [], ...moveUp]);
 }

@@ -1,5 +1,6 @@
 import { App } from 'cdktf';
 import { GrowthConfig } from '../../core/config';
+import { alarmMetric } from '../alarm-topic';
 import { DATA_MOUNT } from '../../lib/boot/boot-script';
 import { dashboard, dataVolume, foundation, moveUpAlarms, openToInternet, singleBox, sustainedCpu } from './place';
 
@@ -9,9 +10,9 @@ export function singleBoxStage(app: App, config: GrowthConfig): void {
   openToInternet(f);
   const volume = dataVolume(f);
   const box = singleBox(f, { volume });
-  const [cpu, disk] = [sustainedCpu(box), {
-    namespace: 'CWAgent', metricName: 'disk_used_percent', dimensions: { InstanceId: box.instance.id, path: DATA_MOUNT }, statistic: 'Maximum', period: 300,
-    threshold: 70, evaluationPeriods: 3,
-  }];
-  dashboard(f, [...box.alarms, ...moveUpAlarms(f, { 'cpu': cpu, 'data-disk': disk })]);
+  const moveUp = moveUpAlarms(f, {
+    'cpu': sustainedCpu(box),
+    'data-disk': (s) => alarmMetric(s, { InstanceId: box.instance.id, path: DATA_MOUNT }),
+  });
+  dashboard(f, [...box.alarms, ...moveUp]);
 }

@@ -3,49 +3,53 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import { CloudwatchMetricAlarm, CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { alarmTitle, dashboardWidgets } from '../../../core/dashboard';
 import { servingAlarmName } from '../../../core/naming';
+import { ALARMS, describeMoveUp, MoveUpSignal } from '../../../core/settings';
 import { moveUpAlarmName } from '../../../core/stages';
+import { alarmMetric, alarmSettings } from '../../alarm-topic';
 import { TfSingleBox } from '../../single-box';
 import { TfWebTier } from '../../web-tier';
 import { Foundation } from './foundation';
 
-/** The alarm Route 53 reads for a region: no healthy app instance for 2 minutes, or no data. */
+/** The alarm Route 53 reads for a region: no healthy app instance, or no data (`ALARMS.serving` in core/settings.ts). */
 export function servingAlarm(f: Foundation, web: TfWebTier): CloudwatchMetricAlarm {
+  const setting = ALARMS.serving.ServingAlarm;
   return new CloudwatchMetricAlarm(f.app, 'ServingAlarm', {
     alarmName: servingAlarmName(f.config.appName, f.region),
-    alarmDescription: `No healthy app instance in ${f.region} for 2 minutes: Route 53 fails the origin over to the other region`,
-    namespace: 'AWS/ApplicationELB', metricName: 'HealthyHostCount', statistic: 'Minimum', period: 60,
-    dimensions: { LoadBalancer: web.loadBalancer.arnSuffix, TargetGroup: web.targetGroup.arnSuffix },
-    threshold: 1, evaluationPeriods: 2, comparisonOperator: 'LessThanThreshold', treatMissingData: 'breaching',
+    ...alarmMetric(setting, { LoadBalancer: web.loadBalancer.arnSuffix, TargetGroup: web.targetGroup.arnSuffix }),
+    ...alarmSettings(setting, { region: f.region }),
     alarmActions: [f.alarms.topic.arn], okActions: [f.alarms.topic.arn],
   });
 }
 
-export type CeilingSignal = Pick<CloudwatchMetricAlarmConfig,
-  'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'period' | 'threshold' | 'evaluationPeriods' | 'metricQuery'> & {
-  /** The ceiling is a floor (hit rates). */
-  readonly below?: boolean;
-};
+/** What a move-up alarm watches: a metric, or metric queries. */
+export type CeilingMetric = Pick<CloudwatchMetricAlarmConfig,
+  'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'extendedStatistic' | 'period' | 'metricQuery'>;
 
-export function sustainedCpu(box: TfSingleBox): CeilingSignal {
-  return {
-    namespace: 'AWS/EC2', metricName: 'CPUUtilization', dimensions: { InstanceId: box.instance.id }, statistic: 'Average', period: 3600,
-    threshold: 70, evaluationPeriods: 3,
-  };
+/**
+ * The metric of each move-up signal, built with the period and statistic its settings name
+ * (`MOVE_UP_SIGNALS` in core/settings.ts); the threshold, periods and comparison come from there too.
+ */
+export type CeilingMetrics = Record<string, (setting: MoveUpSignal) => CeilingMetric>;
+
+/** Average CPU of the box over hours, as the CloudFormation side's `sustainedInstanceCpu`. */
+export function sustainedCpu(box: TfSingleBox): (setting: MoveUpSignal) => CeilingMetric {
+  return (setting) => alarmMetric(setting, { InstanceId: box.instance.id });
 }
 
 /** The stage's move-up alarms, named and described from the ladder (core/stages.ts), as on the CloudFormation side. */
-export function moveUpAlarms(f: Foundation, signals: Record<string, CeilingSignal>): CloudwatchMetricAlarm[] {
+export function moveUpAlarms(f: Foundation, metrics: CeilingMetrics): CloudwatchMetricAlarm[] {
   const { stage, appName } = f.config;
+  const defined = stage.moveUpAlarms.map((a) => a.signal).sort();
+  if (JSON.stringify(Object.keys(metrics).sort()) !== JSON.stringify(defined)) {
+    throw new Error(`stage ${stage.name} defines move-up signals ${defined.join(', ')}; got ${Object.keys(metrics).join(', ')}`);
+  }
   return stage.moveUpAlarms.map((definition) => {
-    const signal = signals[definition.signal];
-    if (!signal) throw new Error(`stage ${stage.name} defines move-up signal ${definition.signal}; none given`);
-    const { below, ...metric } = signal;
+    const setting = definition.setting;
     return new CloudwatchMetricAlarm(f.app, `MoveUp-${definition.signal}`, {
-      ...metric,
+      ...metrics[definition.signal](setting),
       alarmName: moveUpAlarmName(appName, stage, definition),
-      alarmDescription: `Time to plan the next stage: ${definition.means}`,
-      comparisonOperator: below ? 'LessThanThreshold' : 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
+      ...alarmSettings(setting),
+      alarmDescription: describeMoveUp(setting),
       alarmActions: [f.alarms.topic.arn],
     });
   });

@@ -4,6 +4,7 @@ import { stageLabel, STAGES } from '../../../core/stages';
 import { TfAuroraDatabase } from '../../aurora-database';
 import { TfDataVolume } from '../../data-volume';
 import { TfSingleBox } from '../../single-box';
+import { forgetWhenRemoved } from '../../stack';
 import { Foundation, instanceSettings, openToInternet } from './foundation';
 
 export interface SingleBoxOptions {
@@ -46,5 +47,5 @@ export const BOX_ELASTIC_IP_ADDRESS = `aws_eip.${makeUniqueId(['Box', 'ElasticIp
  * releasing it, so the address DNS may still name is not lost. Release it by hand (runbook 2-to-3).
  */
 export function retainBoxElasticIp(f: Foundation): void {
-  f.app.addOverride('removed', [{ from: BOX_ELASTIC_IP_ADDRESS, lifecycle: { destroy: false } }]);
+  forgetWhenRemoved(f.app, BOX_ELASTIC_IP_ADDRESS);
 }

@@ -1,6 +1,7 @@
 /** The data stack's components of a region: stage 1's volume, the Aurora cluster, the access-log and assets buckets. */
 import { GrowthConfig, STRICT_HARDENING } from '../../../core/config';
 import { clusterName, DATABASE_PORT } from '../../../core/naming';
+import { SIZES } from '../../../core/settings';
 import { REFERENCE_APP_STATIC } from '../../../tools/app-bundle';
 import { TfAccessLogBucket } from '../../access-log-bucket';
 import { TfAssetsBucket } from '../../assets-bucket';
@@ -23,7 +24,7 @@ export interface DatabaseConnection {
 export function dataVolume(f: Foundation): TfDataVolume {
   return new TfDataVolume(f.data, 'DataVolume', {
     availabilityZone: f.net.availabilityZones[0],
-    sizeGb: 20,
+    sizeGb: SIZES.dataVolumeGiB,
     snapshotTag: `${f.config.appName}-data-volume`,
   });
 }
