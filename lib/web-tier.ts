@@ -179,6 +179,10 @@ export class WebTier extends Construct {
       notifications: [{ topic: props.alarmTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
     });
     userData.addSignalOnExitCommand(this.autoScalingGroup);
+    // A group in a VPC takes its AZs from its subnets, but Control Tower's CT.AUTOSCALING.PR.1 hook
+    // reads the AvailabilityZones property: name the same AZs (an update without interruption).
+    (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones =
+      props.vpc.selectSubnets(props.instanceSubnets).availabilityZones;
 
     this.targetGroup = new elbv2.ApplicationTargetGroup(this, 'TargetGroup', {
       vpc: props.vpc,

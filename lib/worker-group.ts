@@ -94,6 +94,10 @@ export class WorkerGroup extends Construct {
       notifications: [{ topic: props.alarmTopic, scalingEvents: autoscaling.ScalingEvents.ALL }],
     });
     userData.addSignalOnExitCommand(this.autoScalingGroup);
+    // A group in a VPC takes its AZs from its subnets, but Control Tower's CT.AUTOSCALING.PR.1 hook
+    // reads the AvailabilityZones property: name the same AZs (an update without interruption).
+    (this.autoScalingGroup.node.defaultChild as autoscaling.CfnAutoScalingGroup).availabilityZones =
+      props.vpc.selectSubnets(props.subnets).availabilityZones;
     this.scaleOnBacklog(props.queue, props.backlogPerInstance ?? SIZES.backlogPerWorker);
   }
 

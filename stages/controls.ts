@@ -60,10 +60,6 @@ export const RULED_OUT_CONTROLS: readonly RuledOutControl[] = [
     reason: 'load balancer access logs accept only SSE-S3 (and CloudFront standard logs go to the same kind of bucket); the assets bucket is public content served through CloudFront origin access control, for which SSE-KMS adds a key policy and a KMS request per object, no protection',
   },
   {
-    id: 'CT.AUTOSCALING.PR.1', rule: 'ct-autoscaling-pr-1', stages: '3-5', kind: 'false positive',
-    reason: 'every group spans two AZs through its subnets (VPCZoneIdentifier, one subnet per AZ); the rule reads only the AvailabilityZones property, which a group in a VPC does not need',
-  },
-  {
     id: 'CT.AUTOSCALING.PR.6', rule: 'ct-autoscaling-pr-6', stages: '3-5', kind: 'design',
     reason: 'one Graviton instance type (instanceType) that the capacity model sizes; a mix of types would make the per-instance capacity, and so the scaling thresholds, vary',
   },
