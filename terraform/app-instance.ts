@@ -10,12 +10,11 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
+import { AL2023_ARM64_PARAMETER } from '../core/naming';
 import { SIZES } from '../core/settings';
 import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
 import { TfAppPackage } from './app-package';
 
-/** Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton (as CDK's `AL2023_ARM64_PARAMETER`). */
-export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
 
 /** What every construct running the app takes (the Terraform side of CDK's `AppInstanceOptions`). */
 export interface TfAppInstanceSettings {

@@ -6,13 +6,13 @@ import { LbListener } from '@cdktf/provider-aws/lib/lb-listener';
 import { LbListenerRule } from '@cdktf/provider-aws/lib/lb-listener-rule';
 import { LbTargetGroup } from '@cdktf/provider-aws/lib/lb-target-group';
 import { Construct } from 'constructs';
+import { LIVENESS_PATH } from '../core/naming';
 import { ALARMS, ERROR_RATE_METRIC, SIZES } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
 import { BootSettings } from '../lib/boot/boot-script';
 import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
 
 /** The app's liveness path, as the CDK `WebTier`'s (the parity test compares the target health checks). */
-const LIVENESS_PATH = '/health/live';
 
 export interface TfWebTierProps extends TfAppInstanceSettings {
   readonly vpcId: string;
