@@ -13,6 +13,8 @@ test('synth writes what cdk synth writes', () => {
   try {
     const result = run('synth', 'single-box', '--out', out);
     expect(result.status).toBe(0);
+    // Issue 15: the app's bundle is cached by its sources' hash, not rebundled with a line per asset.
+    expect(result.stderr).not.toContain('Bundling asset');
     expect(fs.readdirSync(out)).toEqual(expect.arrayContaining(['manifest.json', 'webapp-network.template.json', 'webapp-data.template.json', 'webapp-app.template.json']));
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
