@@ -1,6 +1,8 @@
 /**
- * `growth-stages <command>`: parses input and hands over to the CDK CLI. Exit 0 on success,
- * 2 on bad input (one line: what was wrong and what is accepted), 1 on failure.
+ * `growth-stages <command>`: parses input, validates the configuration, and runs the command (CDK
+ * synth through the CDK CLI; Terraform synth, diff, rehearse, cost and diagram in-process). Exit 0
+ * on success, 2 on bad input (one line: what was wrong and what is accepted), 1 on failure, and for
+ * `rehearse` 3 when the rehearsal is not clean.
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';

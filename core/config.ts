@@ -147,7 +147,7 @@ export const DEFAULTS = {
   hardening: 'standard',
 } as const;
 
-/** Every key `parseConfig` reads, for the README and the CLI's help. */
+/** Every key `parseConfig` reads; `KEY_STAGES` (core/context-keys.ts) must list each. */
 export const CONFIG_KEYS = ['stage', 'appName', 'region', 'secondaryRegion', 'vpcCidr', 'secondaryVpcCidr', 'instanceType',
   'certificateArn', 'originDomainName', 'domainName', 'edgeCertificateArn', 'hostedZoneId', 'hostedZoneName', 'secondaryCertificateArn', 'openOrigin', 'keepBox',
   'imageId', 'secondaryImageId', 'tfStateBucket', 'alarmEmail', 'minCapacity', 'maxCapacity', 'dbMinCapacity', 'dbMaxCapacity',

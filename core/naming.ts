@@ -45,7 +45,7 @@ export const APP_PORT = 80;
 
 /**
  * Header CloudFront adds to every request to the load balancer, which forwards only those (stage
- * 4 on). The CDK construct `EdgeDistribution` exports the same name; a test keeps them equal.
+ * 4 on). The CDK construct `EdgeDistribution` re-exports it.
  */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
@@ -55,14 +55,13 @@ export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-
 /**
  * The app's liveness path: 200 while the process serves, whatever its database and cache do. The
  * load balancer and the Auto Scaling group act on it (`/health` is readiness). The CDK construct
- * `WebTier` exports the same path; a test keeps them equal.
+ * `WebTier` re-exports it.
  */
 export const LIVENESS_PATH = '/health/live';
 
 /**
  * Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton, read when an instance is
- * created unless an image is pinned. `lib/app-launch-template.ts` exports the same name; a test
- * keeps them equal.
+ * created unless an image is pinned. `lib/app-launch-template.ts` re-exports it.
  */
 export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
 

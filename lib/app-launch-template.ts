@@ -6,9 +6,10 @@ import { Construct } from 'constructs';
 import { SIZES } from '../core/settings';
 import { AppInstanceRole } from './app-instance-role';
 import { AppInstanceOptions, BootOptions, bootUserData } from './boot/user-data';
+import { AL2023_ARM64_PARAMETER } from '../core/naming';
 
-/** AWS's public SSM parameter holding the latest Amazon Linux 2023 AMI for Graviton (arm64). */
-export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+/** AWS's public SSM parameter holding the latest Amazon Linux 2023 AMI for Graviton (defined once in core/naming). */
+export { AL2023_ARM64_PARAMETER };
 
 /**
  * The latest Amazon Linux 2023 arm64 image, read through a CloudFormation dynamic reference

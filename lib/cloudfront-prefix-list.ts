@@ -1,9 +1,10 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { CLOUDFRONT_ORIGIN_FACING } from '../core/naming';
 
-/** Name of the AWS-managed prefix list of CloudFront's origin-facing addresses. */
-export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
+/** Name of the AWS-managed prefix list of CloudFront's origin-facing addresses (defined once in core/naming). */
+export { CLOUDFRONT_ORIGIN_FACING };
 
 /**
  * The ID of the AWS-managed prefix list of CloudFront's origin-facing addresses in this stack's

@@ -7,11 +7,12 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { ORIGIN_VERIFY_HEADER } from '../core/naming';
 import { ALARMS } from '../core/settings';
 import { metricOptions, settingAlarm } from './alarm-topic';
 
-/** Header CloudFront adds to every request to the load balancer, which forwards only those. */
-export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+/** Header CloudFront adds to every request to the load balancer, which forwards only those (defined once in core/naming). */
+export { ORIGIN_VERIFY_HEADER };
 
 export interface EdgeDistributionProps {
   /** The load balancer serving dynamic paths. */

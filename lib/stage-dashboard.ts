@@ -45,7 +45,7 @@ class LaidOutWidgets implements cloudwatch.IWidget {
     this.y = y;
   }
 
-  public toJson(): any[] {
+  public toJson(): DashboardWidget[] {
     return this.widgets.map((w) => ({ ...w, x: this.x + w.x, y: this.y + w.y }));
   }
 }

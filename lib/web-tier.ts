@@ -9,16 +9,15 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { LIVENESS_PATH } from '../core/naming';
 import { ALARMS, ERROR_RATE_METRIC, SIZES } from '../core/settings';
 import { metricOptions, settingAlarm } from './alarm-topic';
 import { appLaunchTemplate } from './app-launch-template';
 import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
 
-/**
- * Path of the app's liveness check: answers 200 while the process serves, whatever its database
- * and cache do. The load balancer and the Auto Scaling group act on it.
- */
-export const LIVENESS_PATH = '/health/live';
+/** The liveness path the load balancer and the group act on (defined once in core/naming). */
+export { LIVENESS_PATH };
+
 
 /** How CloudFront reaches the load balancer (stage 4 on). */
 export interface CloudFrontOrigin {

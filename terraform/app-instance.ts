@@ -15,7 +15,6 @@ import { SIZES } from '../core/settings';
 import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
 import { TfAppPackage } from './app-package';
 
-
 /** What every construct running the app takes (the Terraform side of CDK's `AppInstanceOptions`). */
 export interface TfAppInstanceSettings {
   /** Graviton instance type. */

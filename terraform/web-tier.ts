@@ -12,8 +12,6 @@ import { alarmMetric, alarmSettings } from './alarm-topic';
 import { BootSettings } from '../lib/boot/boot-script';
 import { tfAppInstance, TfAppInstanceSettings, tfAutoScalingNotifications, tfLaunchTemplate } from './app-instance';
 
-/** The app's liveness path, as the CDK `WebTier`'s (the parity test compares the target health checks). */
-
 export interface TfWebTierProps extends TfAppInstanceSettings {
   readonly vpcId: string;
   readonly loadBalancerSubnetIds: string[];

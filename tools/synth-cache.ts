@@ -3,6 +3,7 @@
  * the code and configuration that shape them, so a second diff of unchanged code costs no synth.
  * Skips the bundled validator: a diff reads templates, it does not vouch for them (tests do).
  */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -33,11 +34,18 @@ export interface SynthResult {
 }
 
 
+/** The sources as this process loaded the stage code (with this module). */
+const LOADED = hashFiles(ROOT, SOURCES);
+
 export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}): SynthResult {
   const context = { ...projectContext(), ...options.context, stage };
   const cacheDir = options.cacheDir ?? path.join(ROOT, '.cache', 'synth');
-  const file = path.join(cacheDir, `${hashFiles(ROOT, SOURCES, JSON.stringify(context)).slice(0, 32)}.json`);
-  if (fs.existsSync(file)) return { templates: JSON.parse(fs.readFileSync(file, 'utf8')), cached: true };
+  // Sources edited since this process loaded its modules: what it synthesizes is the old code's,
+  // so it neither reads nor writes the cache.
+  const sources = hashFiles(ROOT, SOURCES);
+  const unchanged = sources === LOADED;
+  const file = path.join(cacheDir, `${createHash('sha256').update(sources).update(JSON.stringify(context)).digest('hex').slice(0, 32)}.json`);
+  if (unchanged && fs.existsSync(file)) return { templates: JSON.parse(fs.readFileSync(file, 'utf8')), cached: true };
 
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-synth-'));
   const validation = process.env.CDK_VALIDATION;
@@ -47,11 +55,13 @@ export function synthesizeStage(stage: StageNumber, options: SynthOptions = {}):
     buildStage(app, parseConfig((key) => app.node.tryGetContext(key)));
     const templates: StageTemplates = {};
     for (const artifact of app.synth().stacks) templates[artifact.stackName] = artifact.template;
-    fs.mkdirSync(cacheDir, { recursive: true });
-    // Written whole, then renamed: a concurrent reader (another jest worker) never sees half a file.
-    const partial = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(partial, JSON.stringify(templates));
-    fs.renameSync(partial, file);
+    if (unchanged) {
+      fs.mkdirSync(cacheDir, { recursive: true });
+      // Written whole, then renamed: a concurrent reader (another jest worker) never sees half a file.
+      const partial = `${file}.${process.pid}.tmp`;
+      fs.writeFileSync(partial, JSON.stringify(templates));
+      fs.renameSync(partial, file);
+    }
     return { templates, cached: false };
   } finally {
     if (validation === undefined) delete process.env.CDK_VALIDATION;

@@ -16,7 +16,8 @@ test('the Aurora PostgreSQL version is written once, in core/versions.ts', () =>
   expect(majorVersion()).toBe('16');
   const offenders: string[] = [];
   for (const dir of ['core', 'lib', 'stages', 'terraform']) {
-    for (const file of fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith('.ts'))) {
+    // Every file below the folder: the placements live in stages/place/ and terraform/stages/.
+    for (const file of (fs.readdirSync(path.join(ROOT, dir), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts'))) {
       const text = fs.readFileSync(path.join(ROOT, dir, file), 'utf8');
       if (`${dir}/${file}` !== 'core/versions.ts' && (/VER_\d+_\d+/.test(text) || /['"]1[0-9]\.\d+['"]/.test(text))) offenders.push(`${dir}/${file}`);
     }

@@ -39,12 +39,19 @@ interface Checked {
   readonly standardFindings: string[];
 }
 
+const CONTROL_SOURCES = [...SOURCES, 'test/support', 'test/stages/controls.test.ts'];
+/** The sources as this file loaded its modules. */
+const LOADED = hashFiles(ROOT, CONTROL_SOURCES);
+
 /** A stage checked at both levels, from the cache when nothing that shapes it changed. */
 function checked(stage: number, standard: StageTemplates): Checked {
   const ctx = context(stage, 'strict');
-  const key = hashFiles(ROOT, [...SOURCES, 'test/support', 'test/stages/controls.test.ts'], JSON.stringify(testContext(ctx))).slice(0, 32);
+  // Sources edited since this file loaded its modules: the result is the old code's, so no cache.
+  const sources = hashFiles(ROOT, CONTROL_SOURCES);
+  const unchanged = sources === LOADED;
+  const key = hashFiles(ROOT, [], sources + JSON.stringify(testContext(ctx))).slice(0, 32);
   const file = path.join(ROOT, '.cache', 'test-controls', `${key}.json`);
-  if (fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
+  if (unchanged && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   // The bundled validator (3 s a stage) is left to `cdk synth -c hardening=strict`: the suite stays within a minute.
   const validation = process.env.CDK_VALIDATION;
   process.env.CDK_VALIDATION = 'false';
@@ -60,9 +67,11 @@ function checked(stage: number, standard: StageTemplates): Checked {
   }
   const { templates, violations } = synthesized;
   const result: Checked = { templates, violations, standardFindings: guardFindings(standard) };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(result));
-  fs.renameSync(`${file}.${process.pid}.tmp`, file);
+  if (unchanged) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(result));
+    fs.renameSync(`${file}.${process.pid}.tmp`, file);
+  }
   return result;
 }
 

@@ -24,11 +24,10 @@ const RUNBOOK_WORDS: Record<string, RegExp> = {
 
 // Templates only: the stage tests run cdk-nag and the validator on the same synthesis.
 const templates: Record<number, Record<string, CfnTemplate>> = {};
-// The project's synth cache (.cache/synth), shared with the CLI and the other test files: keyed by
-// the sources and the context, so a warm run synthesizes nothing.
-const cacheDir = undefined;
+// From the project's synth cache (.cache/synth), shared with the CLI and the other test files:
+// keyed by the sources and the context, so a warm run synthesizes nothing.
 beforeAll(() => {
-  for (const stage of BUILT_STAGES) templates[stage] = synthesizeStage(stage, { cacheDir }).templates;
+  for (const stage of BUILT_STAGES) templates[stage] = synthesizeStage(stage).templates;
 });
 
 const pairs = BUILT_STAGES.slice(1).map((to) => [(to - 1) as StageNumber, to] as const);
@@ -81,7 +80,7 @@ test('the database created at stage 2 keeps its logical ID at every later stage'
 describe('stage 2 to 3 in two deploys (keepBox): the box serves until DNS has moved', () => {
   let kept: Record<string, CfnTemplate>;
   beforeAll(() => {
-    kept = synthesizeStage(3, { cacheDir, context: { keepBox: true } }).templates;
+    kept = synthesizeStage(3, { context: { keepBox: true } }).templates;
   });
   /** The box's resources (instance, Elastic IP and its association, role, policies, alarms, log groups). */
   const box = (t: Record<string, CfnTemplate>) => Object.fromEntries(Object.entries(t['webapp-app'].Resources).filter(([id]) => id.startsWith('Box')));

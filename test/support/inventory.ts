@@ -38,12 +38,6 @@ export function bootScriptHash(body: string): string {
   return createHash('sha256').update(body.replace(/\n+$/, '')).digest('hex').slice(0, 12);
 }
 
-/** The boot script body of the first user data in `values` that carries one. */
-export function bootScriptOf(userData: string): string | undefined {
-  const start = userData.indexOf(BOOT_SCRIPT_START);
-  return start < 0 ? undefined : userData.slice(start).replace(/\n+$/, '');
-}
-
 const line = (key: string, value: unknown) => `  ${key}: ${JSON.stringify(value)}`;
 
 /** The inventory of a CloudFormation template (CDK's metadata resource left out). */

@@ -1,4 +1,5 @@
 /** Terraform synthesis for tests: the real output (`synthTerraform`), cached. */
+import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -20,8 +21,10 @@ const LOADED = hashFiles(ROOT, TERRAFORM_SOURCES);
 export function synthTerraformStage(stage: number, overrides: Record<string, unknown> = {}): TerraformStacks {
   const context = { ...projectContext(), ...overrides, stage };
   // Sources edited since this test file loaded its modules: the output is of the old code, so no cache.
-  const unchanged = hashFiles(ROOT, TERRAFORM_SOURCES) === LOADED;
-  const file = path.join(ROOT, '.cache', 'test-synth-tf', `${hashFiles(ROOT, TERRAFORM_SOURCES, JSON.stringify(context)).slice(0, 32)}.json`);
+  const sources = hashFiles(ROOT, TERRAFORM_SOURCES);
+  const unchanged = sources === LOADED;
+  const key = createHash('sha256').update(sources).update(JSON.stringify(context)).digest('hex').slice(0, 32);
+  const file = path.join(ROOT, '.cache', 'test-synth-tf', `${key}.json`);
   if (unchanged && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-tf-'));
   try {

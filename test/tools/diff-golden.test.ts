@@ -8,16 +8,15 @@ import { BUILT_STAGES } from '../../stages';
 import { migration, Migration } from '../../tools/migration';
 import { renderDiff } from '../../tools/render-diff';
 
-// The project's synth cache (.cache/synth), shared with the CLI and the other test files: keyed by
-// the sources and the context, so a warm run synthesizes nothing.
-const cacheDir = undefined;
+// Stages come from the project's synth cache (.cache/synth), shared with the CLI and the other
+// test files: a warm run synthesizes nothing.
 
 const pairs = BUILT_STAGES.slice(1).map((to) => [(to - 1) as StageNumber, to] as const);
 
 describe.each(pairs)('diff %i -> %i', (from, to) => {
   let diff: Migration;
   beforeAll(() => {
-    diff = migration(from, to, { cacheDir });
+    diff = migration(from, to);
   });
 
   test('matches the golden text', () => {
@@ -49,7 +48,7 @@ describe.each(pairs)('diff %i -> %i', (from, to) => {
 test('a jump composes the runbooks in between', () => {
   const first = BUILT_STAGES[0];
   const last = BUILT_STAGES[BUILT_STAGES.length - 1];
-  const jump = migration(first, last, { cacheDir });
+  const jump = migration(first, last);
   const migrations = [...new Set(jump.runbook.map((s) => s.migration))];
   expect(migrations).toEqual(pairs.map(([f, t]) => `${f}-to-${t}`));
   expect(jump.downtime.map((d) => d.migration)).toEqual(migrations);
@@ -60,7 +59,7 @@ test('a jump composes the runbooks in between', () => {
 });
 
 test('a downgrade warns that it removes data and lists no runbook', () => {
-  const down = migration(2, 1, { cacheDir });
+  const down = migration(2, 1);
   expect(down.direction).toBe('downgrade');
   expect(down.runbook).toEqual([]);
   expect(down.data.find((d) => d.type === 'AWS::RDS::DBCluster')?.fate).toBe('snapshotted');
@@ -73,6 +72,6 @@ test('a downgrade warns that it removes data and lists no runbook', () => {
 
 test('reuses a synthesized stage while the code is unchanged', () => {
   const states: string[] = [];
-  migration(1, 2, { cacheDir, onProgress: (stage, state) => states.push(`${stage}:${state}`) });
+  migration(1, 2, { onProgress: (stage, state) => states.push(`${stage}:${state}`) });
   expect(states).toEqual(['1:start', '1:cached', '2:start', '2:cached']);
 });

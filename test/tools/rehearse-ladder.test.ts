@@ -9,11 +9,11 @@ import { Rehearsal, rehearseStages } from '../../tools/rehearse/rehearse';
 import { renderRehearsal } from '../../tools/rehearse/render';
 import { CERTIFICATE } from './fixtures/rehearse/templates';
 
-// The project's synth cache, shared with the diff and upgrade tests: a warm run synthesizes nothing.
-const cacheDir = undefined;
+// Stages come from the project's synth cache (.cache/synth), shared with the CLI and the other
+// test files: a warm run synthesizes nothing.
 
 function rehearseMove(from: StageNumber, to: StageNumber, before: Record<string, string> = {}, after: Record<string, string> = before): Rehearsal {
-  return rehearseStages({ stage: from, context: before }, { stage: to, context: after }, { cacheDir });
+  return rehearseStages({ stage: from, context: before }, { stage: to, context: after });
 }
 
 const stepOf = (r: Rehearsal, logicalIdStart: string) => r.steps.find((s) => s.logicalId.startsWith(logicalIdStart))!.index;
