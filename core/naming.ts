@@ -65,6 +65,9 @@ export const LIVENESS_PATH = '/health/live';
  */
 export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
 
+/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as. */
+export const AUTO_SCALING_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAutoScaling';
+
 /** Aurora's port: not the default 5432, so scans for PostgreSQL do not find it (cdk-nag RDS11). */
 export const DATABASE_PORT = 5433;
 

@@ -6,6 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { AUTO_SCALING_SERVICE_LINKED_ROLE } from '../core/naming';
 import { AlarmSetting, describeAlarm } from '../core/settings';
 import { limitGrantsToAwsServices } from './kms-grants';
 
@@ -17,8 +18,8 @@ export interface AlarmTopicProps {
   readonly email?: string;
 }
 
-/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as. */
-export const AUTO_SCALING_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAutoScaling';
+/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as (defined once in core/naming). */
+export { AUTO_SCALING_SERVICE_LINKED_ROLE };
 
 /**
  * The SNS topic every alarm and Auto Scaling group notifies. Encrypted with a customer-managed

@@ -8,6 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
+import { AUTO_SCALING_SERVICE_LINKED_ROLE } from '../core/naming';
 import { AlarmSetting, describeAlarm } from '../core/settings';
 import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 
@@ -57,7 +58,7 @@ export class TfAlarmTopic extends Construct {
               {
                 test: 'ArnLike',
                 variable: 'aws:PrincipalArn',
-                values: [`arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`],
+                values: [`arn:${partition.partition}:iam::${account.accountId}:role/aws-service-role/autoscaling.amazonaws.com/${AUTO_SCALING_SERVICE_LINKED_ROLE}*`],
               },
               { test: 'StringEquals', variable: 'kms:CallerAccount', values: [account.accountId] },
               { test: 'StringEquals', variable: 'kms:ViaService', values: [`sns.${region.region}.amazonaws.com`] },

@@ -24,3 +24,11 @@ test('the Aurora PostgreSQL version is written once, in core/versions.ts', () =>
   }
   expect(offenders).toEqual([]);
 });
+
+// The runbooks quote the pinned version in commands a user copies: they must say the same.
+test('the runbooks quote the pinned Aurora version, not another', () => {
+  const docs = ['docs/migrations', 'docs/runbooks'].flatMap((dir) => fs.readdirSync(path.join(ROOT, dir)).map((f) => path.join(ROOT, dir, f)));
+  const quoted = docs.flatMap((file) => [...fs.readFileSync(file, 'utf8').matchAll(/--engine-version (\d+\.\d+)|→ `(\d+\.\d+)`/g)].map((m) => m[1] ?? m[2]));
+  expect(quoted.length).toBeGreaterThan(0);
+  expect(new Set(quoted)).toEqual(new Set([AURORA_POSTGRES_VERSION]));
+});
