@@ -348,6 +348,12 @@ function parseStage(name: string, value: string): StageNumber {
   return stage.number;
 }
 
+// No command is bad input: the help on stderr, exit 2 (`--help` asks for it: stdout, exit 0).
+if (process.argv.length <= 2) {
+  process.stderr.write(program.helpInformation());
+  process.exit(2);
+}
+
 try {
   program.parse();
 } catch (error) {

@@ -28,6 +28,15 @@ test('list --json prints the five stages in order', () => {
     .toEqual(['single-box', 'split-db', 'load-balanced', 'cache-cdn', 'multi-region']);
 });
 
+test('no command prints the help on stderr and exits 2; --help prints it on stdout and exits 0', () => {
+  const bare = run();
+  expect(bare.status).toBe(2);
+  expect(bare.stderr).toContain('Usage: growth-stages');
+  const help = run('--help');
+  expect(help.status).toBe(0);
+  expect(help.stdout).toContain('Usage: growth-stages');
+});
+
 test('--version prints the package version', () => {
   const result = run('--version');
   expect(result.status).toBe(0);
