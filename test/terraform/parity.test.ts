@@ -3,7 +3,6 @@
  * CloudFormation output, read the same way from both (tools/parity.ts); the README shows the table.
  */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { TerraformStack, Testing } from 'cdktf';
 import { subnetPlan } from '../../core/naming';
@@ -27,15 +26,14 @@ import { synthTerraformStage } from '../support/terraform';
 
 const TERRAFORM_STAGES = STAGES.map((s) => s.number);
 
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-parity-'));
-afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
+// Stages come from the project's synth cache (.cache/synth), shared with the other test files.
 
 /** Both engines' output of a stage and settings, synthesized once per file. */
 const outputs = new Map<string, { templates: StageTemplates; stacks: TerraformStacks }>();
 function both(stage: number, context: Record<string, unknown> = {}) {
   const key = JSON.stringify([stage, context]);
   if (!outputs.has(key)) {
-    outputs.set(key, { templates: synthesizeStage(stage as 1, { cacheDir, context }).templates, stacks: synthTerraformStage(stage, context) });
+    outputs.set(key, { templates: synthesizeStage(stage as 1, { context }).templates, stacks: synthTerraformStage(stage, context) });
   }
   return outputs.get(key)!;
 }

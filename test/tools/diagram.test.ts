@@ -1,6 +1,5 @@
 /** Diagrams generated from the templates: what each stage shows, and the README kept current. */
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -19,9 +18,8 @@ import { buildDiagram, renderDot, renderMermaid, stageDiagram, updateReadmeDiagr
 import { synthesizeStage } from '../../tools/synth-cache';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 
-const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-diagram-'));
-afterAll(() => fs.rmSync(cacheDir, { recursive: true, force: true }));
-const diagram = (stage: 1 | 2 | 3) => buildDiagram(synthesizeStage(stage, { cacheDir }).templates, 'us-east-1');
+// Stages come from the project's synth cache (.cache/synth), shared with the other test files.
+const diagram = (stage: 1 | 2 | 3) => buildDiagram(synthesizeStage(stage).templates, 'us-east-1');
 const labels = (stage: 1 | 2 | 3) => diagram(stage).nodes.map((n) => `${n.place}: ${n.label}`);
 
 test('stage 1 is one box with PostgreSQL behind an Elastic IP in a public subnet, and its volume', () => {
@@ -51,7 +49,7 @@ test('renders Mermaid starting with flowchart, and dot as a digraph', () => {
 
 test('the README shows the current diagram of every built stage', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const current = Object.fromEntries(BUILT_STAGES.map((stage) => [stage, stageDiagram(stage, 'mermaid', { cacheDir })]));
+  const current = Object.fromEntries(BUILT_STAGES.map((stage) => [stage, stageDiagram(stage, 'mermaid')]));
   expect(updateReadmeDiagrams(readme, current)).toBe(readme);
 });
 
@@ -94,7 +92,7 @@ test('reads the stage-4 components from their constructs\' templates: CDN, WAF, 
 });
 
 test('stage 5 draws both regions, the global database between them, and CloudFront failing reads over', () => {
-  const d = buildDiagram(synthesizeStage(5, { cacheDir }).templates, 'us-east-1', 'us-west-2');
+  const d = buildDiagram(synthesizeStage(5).templates, 'us-east-1', 'us-west-2');
   expect(d.regions).toEqual(['us-east-1', 'us-west-2']);
   const labels = d.nodes.map((n) => `${n.region ?? 'global'} ${n.place}: ${n.label}`);
   expect(labels).toEqual(expect.arrayContaining([
@@ -112,7 +110,7 @@ test('stage 5 draws both regions, the global database between them, and CloudFro
 
 test('stage 5 with a hosted zone adds Route 53 sending writes to either region', () => {
   const context = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
-  const d = buildDiagram(synthesizeStage(5, { cacheDir, context }).templates, 'us-east-1', 'us-west-2');
+  const d = buildDiagram(synthesizeStage(5, { context }).templates, 'us-east-1', 'us-west-2');
   expect(d.nodes).toContainEqual(expect.objectContaining({ id: 'dns', place: 'internet' }));
   expect(d.edges).toEqual(expect.arrayContaining([
     { from: 'cdn', to: 'dns', label: 'writes' }, { from: 'dns', to: 'alb', label: 'writes' },
@@ -122,7 +120,7 @@ test('stage 5 with a hosted zone adds Route 53 sending writes to either region',
 
 describe('every type is drawn or says why not (core/resource-types.ts)', () => {
   test.each(BUILT_STAGES)('stage %i: the node of each drawn type is in the diagram', (stage) => {
-    const { templates } = synthesizeStage(stage, { cacheDir });
+    const { templates } = synthesizeStage(stage);
     const d = buildDiagram(templates, 'us-east-1', stage === 5 ? 'us-west-2' : undefined);
     const ids = new Set(d.nodes.map((n) => n.id.replace(/^r2_/, '')));
     const types = new Set(Object.values<any>(templates).flatMap((t) => Object.values<any>(t.Resources).map((r) => r.Type)));
