@@ -10,7 +10,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Validations } from 'aws-cdk-lib';
 import { parseConfig } from '../../core/config';
-import { hashFiles } from '../../core/hash-files';
+import { sourceCache } from '../../core/source-cache';
 import { StageNumber } from '../../core/stages';
 import { BUILT_STAGES, buildStage } from '../../stages';
 import { controlTowerValidator, RULED_OUT_CONTROLS } from '../../stages/controls';
@@ -39,40 +39,28 @@ interface Checked {
   readonly standardFindings: string[];
 }
 
-const CONTROL_SOURCES = [...SOURCES, 'test/support', 'test/stages/controls.test.ts'];
-/** The sources as this file loaded its modules. */
-const LOADED = hashFiles(ROOT, CONTROL_SOURCES);
+const cache = sourceCache(ROOT, path.join(ROOT, '.cache', 'test-controls'), [...SOURCES, 'test/support', 'test/stages/controls.test.ts']);
 
 /** A stage checked at both levels, from the cache when nothing that shapes it changed. */
 function checked(stage: number, standard: StageTemplates): Checked {
   const ctx = context(stage, 'strict');
-  // Sources edited since this file loaded its modules: the result is the old code's, so no cache.
-  const sources = hashFiles(ROOT, CONTROL_SOURCES);
-  const unchanged = sources === LOADED;
-  const key = hashFiles(ROOT, [], sources + JSON.stringify(testContext(ctx))).slice(0, 32);
-  const file = path.join(ROOT, '.cache', 'test-controls', `${key}.json`);
-  if (unchanged && fs.existsSync(file)) return JSON.parse(fs.readFileSync(file, 'utf8'));
-  // The bundled validator (3 s a stage) is left to `cdk synth -c hardening=strict`: the suite stays within a minute.
-  const validation = process.env.CDK_VALIDATION;
-  process.env.CDK_VALIDATION = 'false';
-  let synthesized: ReturnType<typeof synthApp>;
-  try {
-    synthesized = synthApp((app) => {
-      buildStage(app, parseConfig((k) => app.node.tryGetContext(k)));
-      Validations.of(app).addPlugins(controlTowerValidator());
-    }, ctx);
-  } finally {
-    if (validation === undefined) delete process.env.CDK_VALIDATION;
-    else process.env.CDK_VALIDATION = validation;
-  }
-  const { templates, violations } = synthesized;
-  const result: Checked = { templates, violations, standardFindings: guardFindings(standard) };
-  if (unchanged) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(`${file}.${process.pid}.tmp`, JSON.stringify(result));
-    fs.renameSync(`${file}.${process.pid}.tmp`, file);
-  }
-  return result;
+  return cache.get(testContext(ctx), (): Checked => {
+    // The bundled validator (3 s a stage) is left to `cdk synth -c hardening=strict`: the suite stays within a minute.
+    const validation = process.env.CDK_VALIDATION;
+    process.env.CDK_VALIDATION = 'false';
+    let synthesized: ReturnType<typeof synthApp>;
+    try {
+      synthesized = synthApp((app) => {
+        buildStage(app, parseConfig((k) => app.node.tryGetContext(k)));
+        Validations.of(app).addPlugins(controlTowerValidator());
+      }, ctx);
+    } finally {
+      if (validation === undefined) delete process.env.CDK_VALIDATION;
+      else process.env.CDK_VALIDATION = validation;
+    }
+    const { templates, violations } = synthesized;
+    return { templates, violations, standardFindings: guardFindings(standard) };
+  }).value;
 }
 
 /** The Guard rules `templates` fail, by rule name (no synthesis: the plugin reads template files). */

@@ -3,7 +3,6 @@
  * CloudFormation validator as plugins) into a temporary directory, and returns its templates and
  * validation report. Each call is a full synth: share one per stage across a file (`beforeAll`).
  */
-import { createHash } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -12,14 +11,12 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig } from '../../core/config';
 import { buildStage } from '../../stages';
-import { hashFiles } from '../../core/hash-files';
 import { projectContext } from '../../core/project-context';
+import { sourceCache } from '../../core/source-cache';
 import { SOURCES } from '../../tools/synth-cache';
 
 const ROOT = path.join(__dirname, '..', '..');
-const CACHE_SOURCES = [...SOURCES, 'test/support'];
-/** The sources as this test file's modules were loaded (with it). */
-const LOADED = hashFiles(ROOT, CACHE_SOURCES);
+const cache = sourceCache(ROOT, path.join(ROOT, '.cache', 'test-synth'), [...SOURCES, 'test/support']);
 
 // The bundled validator keeps ~350 MB of WASM memory outside the JS heap, which jest's
 // workerIdleMemoryLimit cannot see: release it when the test file is done.
@@ -64,25 +61,11 @@ export function testContext(overrides: Record<string, unknown> = {}): Record<str
  */
 export function synthStage(stage: number | string, overrides: Record<string, unknown> = {}): SynthesizedStage {
   const context = { stage, ...overrides };
-  // Sources edited since this test file loaded its modules: the output is of the old code, so no cache.
-  const sources = hashFiles(ROOT, CACHE_SOURCES);
-  const unchanged = sources === LOADED;
   // The validator runs unless CDK_VALIDATION=false: its report is part of what is cached.
-  const key = createHash('sha256').update(sources).update(JSON.stringify([testContext(context), process.env.CDK_VALIDATION ?? ''])).digest('hex').slice(0, 32);
-  const file = path.join(ROOT, '.cache', 'test-synth', `${key}.json`);
-  let cached: Omit<SynthesizedStage, 'template'>;
-  if (unchanged && fs.existsSync(file)) {
-    cached = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } else {
+  const cached = cache.get([testContext(context), process.env.CDK_VALIDATION ?? ''], (): Omit<SynthesizedStage, 'template'> => {
     const { template: _, ...result } = synthApp((app) => buildStage(app, parseConfig((k) => app.node.tryGetContext(k))), context);
-    cached = result;
-    if (unchanged) {
-      fs.mkdirSync(path.dirname(file), { recursive: true });
-      const partial = `${file}.${process.pid}.tmp`;
-      fs.writeFileSync(partial, JSON.stringify(cached));
-      fs.renameSync(partial, file);
-    }
-  }
+    return result;
+  }).value;
   return { ...cached, template: (name) => Template.fromJSON(cached.templates[name]) };
 }
 

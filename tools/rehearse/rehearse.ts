@@ -8,7 +8,7 @@ import { StageNumber } from '../../core/stages';
 import { findKey } from '../../core/template-query';
 import { RunbookDowntime, runbooks, RunbookStep } from '../runbooks';
 import { BrokenReference, DataResource, diffStages } from '../stage-diff';
-import { StageTemplates, synthesizeStage, SynthOptions } from '../synth-cache';
+import { StageTemplates, synthesizeStage } from '../synth-cache';
 import { Clock, Op, Operation, schedule, stackOrder } from './order';
 import { EXPORT_IN_USE, RULES, Severity } from './rules';
 import { ENTRY_PRIORITY, EntryPoint, entryPoints, serves } from './serving';
@@ -206,11 +206,11 @@ export function rehearse(input: RehearseInput): Rehearsal {
 export function rehearseStages(
   from: { stage: StageNumber; context?: Record<string, unknown> },
   to: { stage: StageNumber; context?: Record<string, unknown> },
-  options: Omit<SynthOptions, 'context'> & { region?: string; onProgress?: (stage: StageNumber, state: 'start' | 'done' | 'cached') => void } = {},
+  options: { region?: string; onProgress?: (stage: StageNumber, state: 'start' | 'done' | 'cached') => void } = {},
 ): Rehearsal {
   const [before, after] = [from, to].map((side) => {
     options.onProgress?.(side.stage, 'start');
-    const result = synthesizeStage(side.stage, { cacheDir: options.cacheDir, context: side.context });
+    const result = synthesizeStage(side.stage, { context: side.context });
     options.onProgress?.(side.stage, result.cached ? 'cached' : 'done');
     return result.templates;
   });
