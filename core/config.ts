@@ -337,13 +337,16 @@ function ami(key: string, value: string | undefined): string | undefined {
   return matching(key, value, /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/, 'an AMI ID: ami- and 8 or 17 lowercase hex digits, like ami-0123456789abcdef0');
 }
 
-/** First address and size of an IPv4 CIDR already validated by `parseCidr`. */
+/** First address (host bits cleared) and size of a well-formed IPv4 CIDR. */
 function cidrRange(cidr: string): [number, number] {
   const [address, prefix] = cidr.split('/');
-  return [address.split('.').reduce((n, octet) => n * 256 + Number(octet), 0), 2 ** (32 - Number(prefix))];
+  const size = 2 ** (32 - Number(prefix));
+  const n = address.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
+  return [n - (n % size), size];
 }
 
-function cidrsOverlap(a: string, b: string): boolean {
+/** Whether two well-formed IPv4 CIDRs share an address (the config check and the rehearsal's). */
+export function cidrsOverlap(a: string, b: string): boolean {
   const [startA, sizeA] = cidrRange(a);
   const [startB, sizeB] = cidrRange(b);
   return startA < startB + sizeB && startB < startA + sizeA;

@@ -2,6 +2,7 @@
  * What AWS refuses (or does differently than a template suggests) when two live resources must be
  * unique. Each rule is a small pure function of the live state, with the AWS page that states it.
  */
+import { cidrsOverlap } from '../../core/config';
 import { associations } from './serving';
 import { inboundRules, InboundRule } from './security-groups';
 import { LiveState, Physical } from './state';
@@ -163,26 +164,12 @@ export function vpcCidrOverlap(state: LiveState): Finding[] {
   const findings: Finding[] = [];
   for (let i = 0; i < vpcs.length; i++) {
     for (let j = i + 1; j < vpcs.length; j++) {
-      if (overlaps(vpcs[i].props.CidrBlock, vpcs[j].props.CidrBlock)) {
+      if (cidrsOverlap(vpcs[i].props.CidrBlock, vpcs[j].props.CidrBlock)) {
         findings.push({ rule: 'vpc-cidr-overlap', resources: keys([vpcs[i], vpcs[j]]), detail: `${vpcs[i].props.CidrBlock} and ${vpcs[j].props.CidrBlock} overlap` });
       }
     }
   }
   return findings;
-}
-
-function range(cidr: string): [number, number] {
-  const [ip, bits] = cidr.split('/');
-  const n = ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const size = 2 ** (32 - Number(bits));
-  const start = n - (n % size);
-  return [start, start + size - 1];
-}
-
-function overlaps(a: string, b: string): boolean {
-  const [a0, a1] = range(a);
-  const [b0, b1] = range(b);
-  return a0 <= b1 && b0 <= a1;
 }
 
 export const RULES: readonly Rule[] = [
