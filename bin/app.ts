@@ -17,7 +17,7 @@ try {
   const context = app.node.getAllContext() as Record<string, unknown>;
   checkContextKeys(context);
   const config = parseConfig((key) => context[key]);
-  for (const warning of inactiveKeyWarnings(context, config.stage.number)) process.stderr.write(`growth-stages: warning: ${warning}\n`);
+  for (const warning of inactiveKeyWarnings(context, [config.stage.number])) process.stderr.write(`growth-stages: warning: ${warning}\n`);
   buildStage(app, config);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;

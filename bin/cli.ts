@@ -35,14 +35,14 @@ function fail(message: string): never {
 const contextOption = () => new Option('-c, --context <key=value>', 'a configuration value on top of cdk.json (repeatable), as `cdk synth -c` takes it')
   .argParser((pair: string, previous: string[] = []) => [...previous, pair]);
 
-/** The `-c` pairs as context; refuses a pair without `=` and `stage`, which the command's argument sets. */
-function userContext(pairs: string[] = []): Record<string, string> {
+/** `key=value` pairs (`-c`, or `rehearse --set` as `flag`) as context; refuses a pair without `=` and `stage`, which the command's argument sets. */
+function userContext(pairs: string[] = [], flag = '-c', stageAccepted = "the stage as the command's argument, not as -c stage="): Record<string, string> {
   const context: Record<string, string> = {};
   for (const pair of pairs) {
     const i = pair.indexOf('=');
-    if (i <= 0) fail(`invalid -c ${JSON.stringify(pair)}; accepted: key=value`);
+    if (i <= 0) fail(`invalid ${flag} ${JSON.stringify(pair)}; accepted: key=value`);
     const key = pair.slice(0, i).trim();
-    if (key === 'stage') fail(`invalid -c ${JSON.stringify(pair)}; accepted: the stage as the command's argument, not as -c stage=`);
+    if (key === 'stage') fail(`invalid ${flag} ${JSON.stringify(pair)}; accepted: ${stageAccepted}`);
     context[key] = pair.slice(i + 1);
   }
   return context;
@@ -72,15 +72,7 @@ function configure(stage: StageNumber, pairs?: string[]): { context: Record<stri
  */
 function warnInactiveKeys(stages: StageNumber[], pairs?: string[]) {
   const context: Record<string, unknown> = { ...projectContext(), ...userContext(pairs) };
-  const perStage = stages.map((stage) => inactiveKeyWarnings(context, stage));
-  const inactive = (key: string) => perStage.every((warnings) => warnings.some((w) => w.startsWith(`"${key}"`)));
-  const reported = new Set<string>();
-  for (const warning of perStage[0]) {
-    const key = /^"([^"]+)"/.exec(warning)![1];
-    if (!inactive(key) || reported.has(key)) continue;
-    reported.add(key);
-    process.stderr.write(`growth-stages: warning: ${stages.length > 1 ? warning.replace(/at stage \d+ [a-z-]+/, `at stages ${stages.join(', ')}`) : warning}\n`);
-  }
+  for (const warning of inactiveKeyWarnings(context, stages)) process.stderr.write(`growth-stages: warning: ${warning}\n`);
 }
 
 /**
@@ -203,17 +195,12 @@ program.command('rehearse')
     if (toArg === undefined && !options.set) fail('missing argument <to>; accepted: <from> <to>, or <stage> --set key=value');
     if (toArg !== undefined && from === to) fail(`<from> and <to> are both stage ${from}; accepted: two different stages, or <stage> --set key=value`);
     const base = userContext(options.context);
-    const changed: Record<string, string> = {};
-    for (const pair of options.set ?? []) {
-      const i = pair.indexOf('=');
-      if (i <= 0) fail(`invalid --set ${JSON.stringify(pair)}; accepted: key=value`);
-      const key = pair.slice(0, i).trim();
-      if (key === 'stage') fail(`invalid --set ${JSON.stringify(pair)}; accepted: a setting; a move between stages is <from> <to>`);
-      changed[key] = pair.slice(i + 1);
-    }
+    const changed = userContext(options.set, '--set', 'a setting; a move between stages is <from> <to>');
     const before = configure(from, options.context);
-    const after = configure(to, [...(options.context ?? []), ...Object.entries(changed).map(([k, v]) => `${k}=${v}`)]);
-    warnInactiveKeys([...new Set([from, to])], [...(options.context ?? []), ...Object.entries(changed).map(([k, v]) => `${k}=${v}`)]);
+    // The settings changed, over cdk.json and -c.
+    const afterPairs = [...(options.context ?? []), ...(options.set ?? [])];
+    const after = configure(to, afterPairs);
+    warnInactiveKeys([...new Set([from, to])], afterPairs);
     if (options.set && JSON.stringify(before.config) === JSON.stringify(after.config)) {
       fail(`invalid --set ${options.set.join(' ')}; accepted: a value other than the current one (the configuration would not change)`);
     }

@@ -74,18 +74,20 @@ export function checkContextKeys(context: Record<string, unknown>): void {
 }
 
 /**
- * One warning per key set in `context` that has no effect at `stage` (a value kept in cdk.json
- * for a later stage is fine, so this warns rather than refuses).
+ * One warning per key set in `context` that has no effect at any of `stages`, the stages a
+ * command builds (a value kept in cdk.json for a later stage is fine, so this warns rather than
+ * refuses).
  */
-export function inactiveKeyWarnings(context: Record<string, unknown>, stage: StageNumber): string[] {
+export function inactiveKeyWarnings(context: Record<string, unknown>, stages: readonly StageNumber[]): string[] {
   const warnings: string[] = [];
+  const where = stages.length === 1 ? `stage ${stages[0]} ${STAGES[stages[0] - 1].name}` : `stages ${stages.join(', ')}`;
   for (const [key, applies] of Object.entries(KEY_STAGES)) {
     const value = context[key];
     if (value === undefined || value === null) continue;
-    if (stage >= applies.from && stage <= (applies.to ?? 5)) continue;
+    if (stages.some((stage) => stage >= applies.from && stage <= (applies.to ?? 5))) continue;
     const range = applies.to === undefined ? `from stage ${applies.from}`
       : applies.to === applies.from ? `at stage ${applies.from} only` : `at stages ${applies.from}-${applies.to}`;
-    warnings.push(`"${key}" has no effect at stage ${stage} ${STAGES[stage - 1].name}; it applies ${range}`);
+    warnings.push(`"${key}" has no effect at ${where}; it applies ${range}`);
   }
   return warnings;
 }
