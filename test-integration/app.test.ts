@@ -152,6 +152,18 @@ describe('in process', () => {
     await cache.close();
   });
 
+  // A new instance takes requests as soon as it listens, while its cache client still connects:
+  // the first command waits for the connection (bounded by the timeout) instead of failing.
+  test('a store just created answers its first command once connected', async () => {
+    const fresh = new ValkeyStore(CACHE_URL, 2000);
+    try {
+      await fresh.set('test:fresh', 'yes', 5);
+      expect(await fresh.get('test:fresh')).toBe('yes');
+    } finally {
+      await fresh.close();
+    }
+  });
+
   test('cache-aside misses, then hits until the entry expires', async () => {
     const key = `test:${Date.now()}`;
     let loads = 0;

@@ -30,7 +30,12 @@ export class PostgresStore implements KeyValueStore {
   }
 }
 
-/** Valkey (or Redis) with every command bounded: a slow cache fails fast instead of hanging. */
+/**
+ * Valkey (or Redis) with every command bounded: a slow cache fails fast instead of hanging.
+ * Commands sent while the client (re)connects wait in its offline queue, so an instance that
+ * listens before its first connection is up does not drop the first sessions; the timeout
+ * still bounds them, and a failed reconnect attempt flushes the queue (maxRetriesPerRequest).
+ */
 export class ValkeyStore implements KeyValueStore {
   readonly client: Valkey;
 
@@ -39,7 +44,6 @@ export class ValkeyStore implements KeyValueStore {
       connectTimeout: timeoutMs,
       commandTimeout: timeoutMs,
       maxRetriesPerRequest: 1,
-      enableOfflineQueue: false,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     this.client.on('error', () => undefined);
