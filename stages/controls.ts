@@ -5,6 +5,8 @@
  * rules out are listed here, once, with the reason (docs/hardening.md shows the same list); every
  * other bundled control runs.
  */
+import * as fs from 'fs';
+import * as path from 'path';
 import type { IPolicyValidationPluginBeta1 } from 'aws-cdk-lib';
 
 /** Why a control does not run. */
@@ -90,10 +92,58 @@ export const RULED_OUT_CONTROLS: readonly RuledOutControl[] = [
 ];
 
 /**
- * The Control Tower plugin with the ruled-out controls disabled. Loaded on demand: the package
- * is needed only when the controls run.
+ * The Control Tower plugin with the ruled-out controls disabled, run on the rule files that name
+ * a resource type the templates hold. Guard evaluates every rule file it is given against every
+ * template, and a rule file selects its resources by type, so one whose types are all absent can
+ * only skip: stage 5's templates hold types 106 of the 237 files name, which Guard checks in
+ * 6.6 s instead of 16 s (measured warm, one run each, on the 2-core machine). Loaded on demand:
+ * the package is needed only when the controls run.
  */
 export function controlTowerValidator(): IPolicyValidationPluginBeta1 {
   const { CfnGuardValidator } = require('@cdklabs/cdk-validator-cfnguard') as typeof import('@cdklabs/cdk-validator-cfnguard');
-  return new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: RULED_OUT_CONTROLS.map((c) => c.rule) });
+  const root = path.join(path.dirname(require.resolve('@cdklabs/cdk-validator-cfnguard')), '..', 'rules', 'control-tower', 'cfn-guard');
+  const ruledOut = new Set(RULED_OUT_CONTROLS.map((c) => c.rule));
+  const rules = guardRuleFiles(root).filter((r) => !ruledOut.has(path.basename(r.file, '.guard')));
+  const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: [...ruledOut] });
+  return {
+    name: all.name,
+    version: all.version,
+    ruleIds: all.ruleIds,
+    validate(context) {
+      const applicable = applicableRules(rules, templateTypes(context.templatePaths));
+      if (applicable.length === 0) return { success: true, violations: [] };
+      return new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: applicable }).validate(context);
+    },
+  };
+}
+
+/** A Guard rule file and the resource types it names. */
+export interface GuardRuleFile {
+  readonly file: string;
+  readonly types: readonly string[];
+}
+
+/** Every `.guard` file below `dir`, with the CloudFormation types it names (in either quotes). */
+export function guardRuleFiles(dir: string): GuardRuleFile[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return guardRuleFiles(file);
+    if (!entry.name.endsWith('.guard')) return [];
+    return [{ file, types: [...new Set(fs.readFileSync(file, 'utf8').match(/AWS::\w+::\w+/g) ?? [])] }];
+  });
+}
+
+/** The rule files that name at least one of `types`. */
+export function applicableRules(rules: readonly GuardRuleFile[], types: ReadonlySet<string>): string[] {
+  return rules.filter((r) => r.types.some((t) => types.has(t))).map((r) => r.file);
+}
+
+/** The resource types the templates hold. */
+function templateTypes(templatePaths: readonly string[]): Set<string> {
+  const types = new Set<string>();
+  for (const file of templatePaths) {
+    const resources: Record<string, { Type?: string }> = JSON.parse(fs.readFileSync(file, 'utf8')).Resources ?? {};
+    for (const resource of Object.values(resources)) if (resource.Type) types.add(resource.Type);
+  }
+  return types;
 }

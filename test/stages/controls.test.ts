@@ -13,7 +13,7 @@ import { parseConfig } from '../../core/config';
 import { sourceCache } from '../../core/source-cache';
 import { StageNumber } from '../../core/stages';
 import { BUILT_STAGES, buildStage } from '../../stages';
-import { controlTowerValidator, RULED_OUT_CONTROLS } from '../../stages/controls';
+import { applicableRules, controlTowerValidator, guardRuleFiles, RULED_OUT_CONTROLS } from '../../stages/controls';
 import { DATA_LOSS, diffStages } from '../../tools/stage-diff';
 import { SOURCES, StageTemplates, synthesizeStage } from '../../tools/synth-cache';
 import { synthApp, testContext, Violation } from '../support/synth';
@@ -111,6 +111,24 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
       expect(subnets.length).toBeGreaterThan(0);
       expect(diff.stacks.flatMap((s) => s.replaced).filter((c) => c.type === 'AWS::EC2::Subnet')).toEqual([]);
     }
+  });
+});
+
+describe('the rule files Guard is given', () => {
+  const rules = guardRuleFiles(path.join(ROOT, 'node_modules', '@cdklabs', 'cdk-validator-cfnguard', 'rules', 'control-tower', 'cfn-guard'));
+
+  test('every bundled rule file names a resource type, so none is left out for naming none', () => {
+    expect(rules.length).toBeGreaterThan(200);
+    expect(rules.filter((r) => r.types.length === 0).map((r) => r.file)).toEqual([]);
+  });
+
+  test('are those naming a type the templates hold, in either quotes', () => {
+    const launchConfiguration = rules.find((r) => r.file.endsWith('ct-autoscaling-pr-5.guard'))!;
+    expect(launchConfiguration.types).toContain('AWS::AutoScaling::LaunchConfiguration'); // single-quoted there
+    const chosen = applicableRules(rules, new Set(['AWS::AutoScaling::LaunchConfiguration', 'AWS::S3::Bucket']));
+    expect(chosen).toContain(launchConfiguration.file);
+    expect(chosen.some((f) => f.includes(`${path.sep}s3${path.sep}`))).toBe(true);
+    expect(chosen.some((f) => f.includes(`${path.sep}apigateway${path.sep}`))).toBe(false);
   });
 });
 
