@@ -20,6 +20,44 @@ export interface StageDefinition {
    * `<appName>-move-to-<next stage>-<signal>`.
    */
   readonly moveUpAlarms: readonly MoveUpAlarm[];
+  /** What the stage is made of: both engines render it (stages/index.ts, terraform/stages/index.ts). */
+  readonly recipe: StageRecipe;
+}
+
+/**
+ * The components of a stage, per region. Every stage has the network, data and app stacks with
+ * the alarm topic and a dashboard of all its alarms (plus its move-up alarms); the rest is here.
+ * The engines render a recipe with the placements of stages/place/ and terraform/stages/place/.
+ */
+export interface StageRecipe {
+  /**
+   * Who serves users: the box through its Elastic IP (public subnets, no NAT gateway: nothing
+   * private needs egress); a load balancer and an Auto Scaling group open to the internet; or a
+   * load balancer only CloudFront reaches, with Valkey, the job queue and its workers, the assets
+   * bucket and the us-east-1 edge stack (CloudFront and WAF).
+   */
+  readonly serving: 'box' | 'load-balancer' | 'cloudfront';
+  /**
+   * The stage-1 volume of PostgreSQL's files: attached to the box (at stage 2 as the source of the
+   * one-time copy into Aurora), or detached and kept with its daily snapshots so that no stack
+   * deletes a volume the previous stage's box may still hold. Absent: retired with a final snapshot.
+   */
+  readonly dataVolume?: 'attached' | 'detached';
+  /** Aurora PostgreSQL with this many readers beside the writer. Absent: PostgreSQL runs on the box. */
+  readonly auroraReaders?: number;
+  /**
+   * The serving footprint again in `secondaryRegion`: the cluster becomes the primary of a global
+   * database whose secondary cluster the second region reads and writes through (global write
+   * forwarding; migrations run in the primary only), CloudFront fails reads over between the
+   * regions' load balancers and sends writes to Route 53's failover name with a hosted zone.
+   */
+  readonly secondRegion?: boolean;
+  /**
+   * A data-stack value the previous stage's app stack read (CloudFormation passes it as an export)
+   * and this stage no longer does: published still, so the update removes the reader before the
+   * export. Terraform reads state, not exports, and ignores it.
+   */
+  readonly keepsPublished?: 'data-volume' | 'aurora-cluster' | 'cache';
 }
 
 export interface MoveUpAlarm {
@@ -51,6 +89,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'nothing yet: the cheapest, fastest thing to ship',
     moveUpWhen: 'CPU or memory stays above 70 % at peak, or the app and database compete for the box',
     moveUpAlarms: moveUpAlarmsOf('single-box'),
+    recipe: { serving: 'box', dataVolume: 'attached' },
   },
   {
     number: 2,
@@ -59,6 +98,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'the app and the database fighting for one machine; one failure taking both down',
     moveUpWhen: 'the single web instance saturates, or its downtime (patching, failure) is no longer acceptable',
     moveUpAlarms: moveUpAlarmsOf('split-db'),
+    recipe: { serving: 'box', dataVolume: 'attached', auroraReaders: 0 },
   },
   {
     number: 3,
@@ -67,6 +107,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'the single web instance as a single point of failure and a capacity ceiling',
     moveUpWhen: 'database CPU or reader load climbs with traffic, or static content and slow work dominate requests',
     moveUpAlarms: moveUpAlarmsOf('load-balanced'),
+    recipe: { serving: 'load-balancer', dataVolume: 'detached', auroraReaders: 1, keepsPublished: 'data-volume' },
   },
   {
     number: 4,
@@ -75,6 +116,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'database read load, global latency for static content, slow work in the request path',
     moveUpWhen: 'a regional outage would cost more than running a second region',
     moveUpAlarms: moveUpAlarmsOf('cache-cdn'),
+    recipe: { serving: 'cloudfront', auroraReaders: 1, keepsPublished: 'aurora-cluster' },
   },
   {
     number: 5,
@@ -83,6 +125,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'a whole-region outage taking the site down',
     moveUpWhen: 'the top of the ladder: scale each tier within its region',
     moveUpAlarms: moveUpAlarmsOf('multi-region'),
+    recipe: { serving: 'cloudfront', auroraReaders: 1, secondRegion: true, keepsPublished: 'cache' },
   },
 ];
 

@@ -37,16 +37,14 @@ export function sustainedCpu(box: TfSingleBox): (setting: MoveUpSignal) => Ceili
 }
 
 /** The stage's move-up alarms, named and described from the ladder (core/stages.ts), as on the CloudFormation side. */
-export function moveUpAlarms(f: Foundation, metrics: CeilingMetrics): CloudwatchMetricAlarm[] {
+export function moveUpAlarms(f: Foundation, metrics: Partial<CeilingMetrics>): CloudwatchMetricAlarm[] {
   const { stage, appName } = f.config;
-  const defined = stage.moveUpAlarms.map((a) => a.signal).sort();
-  if (JSON.stringify(Object.keys(metrics).sort()) !== JSON.stringify(defined)) {
-    throw new Error(`stage ${stage.name} defines move-up signals ${defined.join(', ')}; got ${Object.keys(metrics).join(', ')}`);
-  }
+  const missing = stage.moveUpAlarms.filter((a) => !metrics[a.signal]).map((a) => a.signal);
+  if (missing.length) throw new Error(`stage ${stage.name} defines move-up signals its components cannot measure: ${missing.join(', ')}`);
   return stage.moveUpAlarms.map((definition) => {
     const setting = definition.setting;
     return new CloudwatchMetricAlarm(f.app, `MoveUp-${definition.signal}`, {
-      ...metrics[definition.signal](setting),
+      ...metrics[definition.signal]!(setting),
       alarmName: moveUpAlarmName(appName, stage, definition),
       ...alarmSettings(setting),
       alarmDescription: describeMoveUp(setting),
