@@ -374,4 +374,18 @@ export const SIZES = {
   queueVisibilityTimeoutSeconds: 120,
   queueMaxReceiveCount: 5,
   queueReceiveWaitSeconds: 20,
+  /** Workers the backlog scaling keeps between (stage 4 on). */
+  workerCapacity: { min: 1, max: 4 },
+  /**
+   * Bucket lifecycles: days access logs are kept, days a replaced (noncurrent) version is kept in
+   * a log bucket and in an asset or app-package bucket, days before an incomplete upload is aborted.
+   */
+  accessLogExpirationDays: 90,
+  logNoncurrentVersionDays: 1,
+  assetNoncurrentVersionDays: 30,
+  abortIncompleteUploadDays: 1,
+  /** Requests one address may send in 5 minutes before the WAF web ACL blocks it. */
+  webAclRateLimitPer5Minutes: 2000,
+  /** Seconds CloudFront waits for the origin's response. */
+  originReadTimeoutSeconds: 30,
 } as const;

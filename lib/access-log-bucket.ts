@@ -1,11 +1,12 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 
 export interface AccessLogBucketProps {
   /**
    * Days before a log object expires.
-   * @default Duration.days(90)
+   * @default - `SIZES.accessLogExpirationDays` of core/settings.ts (90 days)
    */
   readonly expiration?: Duration;
   /**
@@ -41,9 +42,9 @@ export class AccessLogBucket extends Construct {
       // never rewritten, so versioning costs only that day of expired logs.
       versioned: true,
       lifecycleRules: [{
-        expiration: props.expiration ?? Duration.days(90),
-        noncurrentVersionExpiration: Duration.days(1),
-        abortIncompleteMultipartUploadAfter: Duration.days(1),
+        expiration: props.expiration ?? Duration.days(SIZES.accessLogExpirationDays),
+        noncurrentVersionExpiration: Duration.days(SIZES.logNoncurrentVersionDays),
+        abortIncompleteMultipartUploadAfter: Duration.days(SIZES.abortIncompleteUploadDays),
       }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });

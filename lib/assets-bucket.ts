@@ -2,6 +2,7 @@ import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 
 export interface AssetsBucketProps {
   /** Bucket that receives this bucket's server access logs. */
@@ -43,7 +44,10 @@ export class AssetsBucket extends Construct {
       versioned: true,
       // Old versions go after 30 days, and then the delete markers they leave (no rule expires
       // current versions here, which would remove those markers by itself).
-      lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(30), expiredObjectDeleteMarker: true, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      lifecycleRules: [{
+        noncurrentVersionExpiration: Duration.days(SIZES.assetNoncurrentVersionDays), expiredObjectDeleteMarker: true,
+        abortIncompleteMultipartUploadAfter: Duration.days(SIZES.abortIncompleteUploadDays),
+      }],
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.bucket.addToResourcePolicy(new iam.PolicyStatement({

@@ -8,7 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ORIGIN_VERIFY_HEADER } from '../core/naming';
-import { ALARMS } from '../core/settings';
+import { ALARMS, SIZES } from '../core/settings';
 import { metricOptions, settingAlarm } from './alarm-topic';
 
 /** Header CloudFront adds to every request to the load balancer, which forwards only those (defined once in core/naming). */
@@ -103,7 +103,7 @@ export class EdgeDistribution extends Construct {
       protocolPolicy,
       originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       customHeaders: { [ORIGIN_VERIFY_HEADER]: props.originVerifyValue },
-      readTimeout: Duration.seconds(30),
+      readTimeout: Duration.seconds(SIZES.originReadTimeoutSeconds),
     });
     const dynamic = origin(props.originDomainName ?? props.loadBalancer.loadBalancerDnsName);
     const uncached = {

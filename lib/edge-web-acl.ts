@@ -1,11 +1,12 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 
 export interface EdgeWebAclProps {
   /**
    * Requests one client IP may make in 5 minutes before it is blocked for a while.
-   * @default 2000
+   * @default - `SIZES.webAclRateLimitPer5Minutes` of core/settings.ts (2000)
    */
   readonly rateLimitPer5Minutes?: number;
 }
@@ -24,7 +25,7 @@ export class EdgeWebAcl extends Construct {
     if (!Token.isUnresolved(region) && region !== 'us-east-1') {
       throw new Error(`EdgeWebAcl must be in a us-east-1 stack (CloudFront web ACLs live there), not ${region}`);
     }
-    const limit = props.rateLimitPer5Minutes ?? 2000;
+    const limit = props.rateLimitPer5Minutes ?? SIZES.webAclRateLimitPer5Minutes;
     if (!Number.isInteger(limit) || limit < 10 || limit > 2_000_000_000) {
       throw new Error(`EdgeWebAcl rateLimitPer5Minutes must be an integer from 10 to 2000000000, got ${limit}`);
     }

@@ -26,12 +26,12 @@ export interface WorkerGroupProps extends AppInstanceOptions {
   readonly cache?: CacheConnection;
   /**
    * Fewest workers.
-   * @default 1
+   * @default - `SIZES.workerCapacity.min` of core/settings.ts (1)
    */
   readonly minCapacity?: number;
   /**
    * Most workers.
-   * @default 4
+   * @default - `SIZES.workerCapacity.max` of core/settings.ts (4)
    */
   readonly maxCapacity?: number;
   /**
@@ -61,8 +61,8 @@ export class WorkerGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: WorkerGroupProps) {
     super(scope, id);
-    const minCapacity = props.minCapacity ?? 1;
-    const maxCapacity = props.maxCapacity ?? 4;
+    const minCapacity = props.minCapacity ?? SIZES.workerCapacity.min;
+    const maxCapacity = props.maxCapacity ?? SIZES.workerCapacity.max;
     if (minCapacity < 1 || maxCapacity < minCapacity) {
       throw new Error(`WorkerGroup needs 1 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
     }

@@ -3,12 +3,13 @@ import { DataAwsElbServiceAccount } from '@cdktf/provider-aws/lib/data-aws-elb-s
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
 export interface TfAccessLogBucketProps {
   /** Key prefix the load balancer writes under. */
   readonly loadBalancerPrefix: string;
-  /** @default 90 */
+  /** @default - `SIZES.accessLogExpirationDays` of core/settings.ts (90) */
   readonly expirationDays?: number;
 }
 
@@ -36,7 +37,7 @@ export class TfAccessLogBucket extends Construct {
     }).bucket;
     new S3BucketLifecycleConfiguration(this, 'Lifecycle', {
       bucket: this.bucket.id,
-      rule: [bucketLifecycleRule('expire', { expirationDays: props.expirationDays ?? 90, noncurrentVersionExpirationDays: 1 })],
+      rule: [bucketLifecycleRule('expire', { expirationDays: props.expirationDays ?? SIZES.accessLogExpirationDays, noncurrentVersionExpirationDays: SIZES.logNoncurrentVersionDays })],
     });
   }
 }

@@ -4,6 +4,7 @@ import { AssetType, TerraformAsset } from 'cdktf';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { bucketLifecycle, bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
 export interface TfAppPackageProps {
@@ -27,7 +28,7 @@ export class TfAppPackage extends Construct {
     if (!fs.existsSync(path.join(props.path))) throw new Error(`TfAppPackage: no folder at ${props.path}`);
     this.bucket = new TfPrivateBucket(this, 'Bucket', { bucketPrefix: 'growth-stages-app-' }).bucket;
     // A new version of the app is a new key; the previous package stays 30 days once replaced.
-    bucketLifecycle(this, 'Lifecycle', this.bucket, bucketLifecycleRule('previous-versions', { noncurrentVersionExpirationDays: 30 }));
+    bucketLifecycle(this, 'Lifecycle', this.bucket, bucketLifecycleRule('previous-versions', { noncurrentVersionExpirationDays: SIZES.assetNoncurrentVersionDays }));
     const asset = new TerraformAsset(this, 'Archive', { path: props.path, type: AssetType.ARCHIVE });
     this.object = new S3Object(this, 'Object', {
       bucket: this.bucket.id,

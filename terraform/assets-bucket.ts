@@ -6,6 +6,7 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3Object } from '@cdktf/provider-aws/lib/s3-object';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 import { versionedAssetName } from '../app/src/asset-name';
 import { bucketLifecycle, bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
@@ -42,7 +43,7 @@ export class TfAssetsBucket extends Construct {
       }],
     }).bucket;
     // Current assets never expire (instances may still link to them); a replaced copy stays 30 days.
-    bucketLifecycle(this, 'Lifecycle', this.bucket, bucketLifecycleRule('previous-versions', { noncurrentVersionExpirationDays: 30 }));
+    bucketLifecycle(this, 'Lifecycle', this.bucket, bucketLifecycleRule('previous-versions', { noncurrentVersionExpirationDays: SIZES.assetNoncurrentVersionDays }));
     new S3BucketLoggingA(this, 'Logging', { bucket: this.bucket.id, targetBucket: props.accessLogBucket, targetPrefix: 's3-assets/' });
     for (const file of fs.readdirSync(props.staticDir).sort()) {
       const full = path.join(props.staticDir, file);

@@ -3,7 +3,7 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { Construct } from 'constructs';
-import { ALARMS } from '../core/settings';
+import { ALARMS, SIZES } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
 import { bucketLifecycle, bucketLifecycleRule, TfPrivateBucket } from './private-bucket';
 
@@ -49,7 +49,7 @@ export interface TfEdgeProps {
    * origin group) and the write paths, with the name they go to (a Route 53 failover name).
    */
   readonly failover?: { readonly domainName: string; readonly writePaths: string[]; readonly writeDomainName?: string };
-  /** Requests one IP may make in 5 minutes. @default 2000 */
+  /** Requests one IP may make in 5 minutes. @default - `SIZES.webAclRateLimitPer5Minutes` of core/settings.ts (2000) */
   readonly rateLimitPer5Minutes?: number;
 }
 
@@ -92,14 +92,14 @@ export class TfEdge extends Construct {
         managed('AWSManagedRulesKnownBadInputsRuleSet', 1),
         {
           Name: 'RateLimitPerIp', Priority: 2, Action: { Block: {} },
-          Statement: { RateBasedStatement: { Limit: props.rateLimitPer5Minutes ?? 2000, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
+          Statement: { RateBasedStatement: { Limit: props.rateLimitPer5Minutes ?? SIZES.webAclRateLimitPer5Minutes, AggregateKeyType: 'IP', EvaluationWindowSec: 300 } },
           VisibilityConfig: visibilityJson('RateLimitPerIp'),
         },
       ]),
     });
     const logs = new TfPrivateBucket(this, 'AccessLogs', { bucketPrefix: 'growth-stages-cdn-logs-', objectOwnership: 'BucketOwnerPreferred' }).bucket;
     // As the CDK AccessLogBucket: logs expire after 90 days, their previous versions a day later.
-    bucketLifecycle(this, 'AccessLogsLifecycle', logs, bucketLifecycleRule('expire', { expirationDays: 90, noncurrentVersionExpirationDays: 1 }));
+    bucketLifecycle(this, 'AccessLogsLifecycle', logs, bucketLifecycleRule('expire', { expirationDays: SIZES.accessLogExpirationDays, noncurrentVersionExpirationDays: SIZES.logNoncurrentVersionDays }));
     const oac = new CloudfrontOriginAccessControl(this, 'AssetsAccess', {
       name: `${this.node.path.replace(/\//g, '-')}-assets`, originAccessControlOriginType: 's3', signingBehavior: 'always', signingProtocol: 'sigv4',
     });
@@ -108,7 +108,7 @@ export class TfEdge extends Construct {
       originId,
       domainName,
       customHeader: [{ name: props.originVerifyHeader, value: props.originVerifyValue }],
-      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy, originSslProtocols: ['TLSv1.2'], originReadTimeout: 30 },
+      customOriginConfig: { httpPort: 80, httpsPort: 443, originProtocolPolicy, originSslProtocols: ['TLSv1.2'], originReadTimeout: SIZES.originReadTimeoutSeconds },
     });
     const allMethods = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
     const dynamic = { cachePolicyId: CACHING_DISABLED, originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER, compress: true, viewerProtocolPolicy: redirect };

@@ -7,6 +7,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 
 export interface TfPrivateBucketProps {
   /** Start of the generated bucket name. */
@@ -73,7 +74,7 @@ export function bucketLifecycleRule(id: string, props: { expirationDays?: number
     // old versions leave are expired explicitly.
     expiration: [props.expirationDays !== undefined ? { days: props.expirationDays } : { expiredObjectDeleteMarker: true }],
     noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionExpirationDays }],
-    abortIncompleteMultipartUpload: [{ daysAfterInitiation: 1 }],
+    abortIncompleteMultipartUpload: [{ daysAfterInitiation: SIZES.abortIncompleteUploadDays }],
   };
 }
 

@@ -18,12 +18,12 @@ export interface TfWorkerGroupProps extends TfAppInstanceSettings {
   readonly queue: { readonly url: string; readonly arn: string; readonly name: string };
   /**
    * Fewest workers.
-   * @default 1
+   * @default - `SIZES.workerCapacity.min` of core/settings.ts (1)
    */
   readonly minCapacity?: number;
   /**
    * Most workers, at least `minCapacity`.
-   * @default 4
+   * @default - `SIZES.workerCapacity.max` of core/settings.ts (4)
    */
   readonly maxCapacity?: number;
   /**
@@ -46,7 +46,7 @@ export class TfWorkerGroup extends Construct {
 
   constructor(scope: Construct, id: string, props: TfWorkerGroupProps) {
     super(scope, id);
-    const [min, max] = [props.minCapacity ?? 1, props.maxCapacity ?? 4];
+    const [min, max] = [props.minCapacity ?? SIZES.workerCapacity.min, props.maxCapacity ?? SIZES.workerCapacity.max];
     if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < min || max < 1) {
       throw new Error(`TfWorkerGroup needs whole numbers 0 <= minCapacity <= maxCapacity, maxCapacity at least 1, got ${min} and ${max}`);
     }
@@ -67,15 +67,14 @@ export class TfWorkerGroup extends Construct {
       ],
     });
     const launchTemplate = tfLaunchTemplate(this, base, { instanceType: props.instanceType, securityGroupId: props.securityGroupId });
-    const minCapacity = props.minCapacity ?? 1;
     this.autoScalingGroup = new AutoscalingGroup(this, 'AutoScalingGroup', {
-      minSize: minCapacity,
-      maxSize: props.maxCapacity ?? 4,
+      minSize: min,
+      maxSize: max,
       vpcZoneIdentifier: props.subnetIds,
       launchTemplate: { id: launchTemplate.id, version: launchTemplate.latestVersion.toString() },
       defaultInstanceWarmup: SIZES.instanceWarmupSeconds,
       enabledMetrics: ['GroupInServiceInstances'],
-      instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: minCapacity > 1 ? 50 : 0, autoRollback: true } },
+      instanceRefresh: { strategy: 'Rolling', preferences: { minHealthyPercentage: min > 1 ? 50 : 0, autoRollback: true } },
     });
     tfAutoScalingNotifications(this, this.autoScalingGroup, props.alarmTopicArn);
     new AutoscalingPolicy(this, 'BacklogScaling', {
