@@ -43,31 +43,6 @@ export const AZ_COUNT = 2;
 /** The port the app listens on, on the box and behind the load balancer. */
 export const APP_PORT = 80;
 
-/**
- * Header CloudFront adds to every request to the load balancer, which forwards only those (stage
- * 4 on). The CDK construct `EdgeDistribution` re-exports it.
- */
-export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
-
-/** The AWS-managed prefix list of CloudFront's origin-facing addresses (as `CloudFrontPrefixList`). */
-export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
-
-/**
- * The app's liveness path: 200 while the process serves, whatever its database and cache do. The
- * load balancer and the Auto Scaling group act on it (`/health` is readiness). The CDK construct
- * `WebTier` re-exports it.
- */
-export const LIVENESS_PATH = '/health/live';
-
-/**
- * Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton, read when an instance is
- * created unless an image is pinned. `lib/app-launch-template.ts` re-exports it.
- */
-export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
-
-/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as. */
-export const AUTO_SCALING_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAutoScaling';
-
 /** Aurora's port: not the default 5432, so scans for PostgreSQL do not find it (cdk-nag RDS11). */
 export const DATABASE_PORT = 5433;
 

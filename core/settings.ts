@@ -1,9 +1,11 @@
 /**
  * The settings table: every alarm both engines create (as data, its description generated from
  * its numbers), the move-up signals of the ladder, the maintenance and backup windows, and the
- * sizes and counts both engines repeat. Engine-free (no CDK or CDK for Terraform imports): the
+ * sizes and counts both engines repeat, the pinned versions, and the AWS names and paths the
+ * constructs use. Engine-free and importing nothing (no CDK or CDK for Terraform imports): the
  * CloudFormation constructs (`lib/`), the Terraform constructs (`terraform/`) and the stage
- * placements of both read them here, so a number changes in this file only.
+ * placements of both read them here, so a number changes in this file only, and a copied
+ * construct takes this one file with it.
  */
 
 /** How an alarm compares its metric with the threshold (CloudWatch's names, both engines'). */
@@ -389,3 +391,73 @@ export const SIZES = {
   /** Seconds CloudFront waits for the origin's response. */
   originReadTimeoutSeconds: 30,
 } as const;
+
+/**
+ * The key policy statement every KMS key of both engines carries: nobody may create a grant on
+ * the key unless the grant is for an AWS resource or the caller is an AWS service (AWS Control
+ * Tower's CT.KMS.PR.3, in the exact form its rule reads). Services that hold their own keys
+ * through grants (EBS, RDS) still create them; nobody can hand the key to another principal.
+ */
+export const DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES = {
+  Sid: 'DenyGrantsExceptForAwsServices',
+  Effect: 'Deny',
+  Principal: { AWS: '*' },
+  Action: 'kms:CreateGrant',
+  Resource: '*',
+  Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+} as const;
+
+/** The intervals, in seconds, RDS enhanced monitoring accepts. */
+export const MONITORING_INTERVALS: readonly number[] = [1, 5, 10, 15, 30, 60];
+
+/** Throws unless `seconds` is an interval RDS enhanced monitoring accepts; `what` names the prop. */
+export function checkMonitoringInterval(what: string, seconds: number | undefined): void {
+  if (seconds !== undefined && !MONITORING_INTERVALS.includes(seconds)) {
+    throw new Error(`${what} must be one of ${MONITORING_INTERVALS.join(', ')} seconds, got ${seconds}`);
+  }
+}
+
+/*
+ * Versions both engines pin: a version moves only by a change here and a deploy
+ * (docs/runbooks/engine-upgrade.md), never by a maintenance window.
+ */
+
+/**
+ * Aurora PostgreSQL of every cluster, primary and secondary. Automatic minor version upgrades are
+ * off on every instance: a global database's clusters must run the same version (a secondary
+ * created at stage 5 gets this one), and Terraform would otherwise try to move a cluster that AWS
+ * upgraded back down. 16.x supports Serverless v2 and global write forwarding in every minor.
+ */
+export const AURORA_POSTGRES_VERSION = '16.6';
+
+/** The major version of `version`: the parameter group family is `aurora-postgresql<major>`. */
+export function majorVersion(version: string = AURORA_POSTGRES_VERSION): string {
+  return version.split('.')[0];
+}
+
+/* Names and paths the constructs of both engines use. */
+
+/**
+ * Header CloudFront adds to every request to the load balancer, which forwards only those (stage
+ * 4 on). The CDK construct `EdgeDistribution` re-exports it.
+ */
+export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
+
+/** The AWS-managed prefix list of CloudFront's origin-facing addresses (as `CloudFrontPrefixList`). */
+export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
+
+/**
+ * The app's liveness path: 200 while the process serves, whatever its database and cache do. The
+ * load balancer and the Auto Scaling group act on it (`/health` is readiness). The CDK construct
+ * `WebTier` re-exports it.
+ */
+export const LIVENESS_PATH = '/health/live';
+
+/**
+ * Public SSM parameter of the latest Amazon Linux 2023 AMI for Graviton, read when an instance is
+ * created unless an image is pinned. `lib/app-instance.ts` re-exports it.
+ */
+export const AL2023_ARM64_PARAMETER = '/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-6.1-arm64';
+
+/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as. */
+export const AUTO_SCALING_SERVICE_LINKED_ROLE = 'AWSServiceRoleForAutoScaling';

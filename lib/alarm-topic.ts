@@ -1,14 +1,10 @@
-import { Duration, Stack } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { AUTO_SCALING_SERVICE_LINKED_ROLE } from '../core/naming';
-import { AlarmSetting, describeAlarm } from '../core/settings';
-import { limitGrantsToAwsServices } from './kms-grants';
+import { AUTO_SCALING_SERVICE_LINKED_ROLE, DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from '../core/settings';
 
 export interface AlarmTopicProps {
   /**
@@ -18,7 +14,7 @@ export interface AlarmTopicProps {
   readonly email?: string;
 }
 
-/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as (defined once in core/naming). */
+/** Name of the service-linked role EC2 Auto Scaling publishes group notifications as (defined once in core/settings). */
 export { AUTO_SCALING_SERVICE_LINKED_ROLE };
 
 /**
@@ -61,7 +57,7 @@ export class AlarmTopic extends Construct {
         StringEquals: { 'kms:CallerAccount': stack.account, 'kms:ViaService': `sns.${stack.region}.amazonaws.com` },
       },
     }));
-    limitGrantsToAwsServices(this.key);
+    this.key.addToResourcePolicy(iam.PolicyStatement.fromJson(DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES));
     this.topic = new sns.Topic(this, 'Resource', {
       masterKey: this.key,
       enforceSSL: true,
@@ -70,40 +66,4 @@ export class AlarmTopic extends Construct {
       this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
     }
   }
-}
-
-/** An alarm in `scope` that notifies `topic` when it fires and again when it recovers. */
-export function notifyingAlarm(scope: Construct, id: string, topic: sns.ITopic, props: cloudwatch.AlarmProps): cloudwatch.Alarm {
-  const alarm = new cloudwatch.Alarm(scope, id, props);
-  const notify = new actions.SnsAction(topic);
-  alarm.addAlarmAction(notify);
-  alarm.addOkAction(notify);
-  return alarm;
-}
-
-/**
- * An alarm on `metric` with the threshold, evaluation periods, comparison, missing-data treatment
- * and description of `setting` (core/settings.ts), notifying `topic` as `notifyingAlarm` does.
- * `vars` fills the description's own placeholders (`{path}`).
- */
-export function settingAlarm(scope: Construct, id: string, topic: sns.ITopic, setting: AlarmSetting, metric: cloudwatch.IMetric,
-  vars: Record<string, string> = {}): cloudwatch.Alarm {
-  return notifyingAlarm(scope, id, topic, alarmProps(setting, metric, vars));
-}
-
-/** The alarm properties of `setting` (core/settings.ts) on `metric`. */
-export function alarmProps(setting: AlarmSetting, metric: cloudwatch.IMetric, vars: Record<string, string> = {}): cloudwatch.AlarmProps {
-  return {
-    metric,
-    threshold: setting.threshold,
-    evaluationPeriods: setting.evaluationPeriods,
-    comparisonOperator: setting.comparison as cloudwatch.ComparisonOperator,
-    ...setting.missingData ? { treatMissingData: setting.missingData as cloudwatch.TreatMissingData } : {},
-    alarmDescription: describeAlarm(setting, vars),
-  };
-}
-
-/** The period and statistic of `setting`, for a construct's `metricXxx({ ... })`. */
-export function metricOptions(setting: AlarmSetting): { period: Duration; statistic: string } {
-  return { period: Duration.seconds(setting.periodSeconds), statistic: setting.statistic };
 }

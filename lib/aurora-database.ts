@@ -6,9 +6,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARMS, SIZES, WINDOWS } from '../core/settings';
-import { metricOptions, settingAlarm } from './alarm-topic';
-import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
+import { ALARMS, AURORA_POSTGRES_VERSION, checkMonitoringInterval, majorVersion, SIZES, WINDOWS } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarms';
 
 export interface AuroraDatabaseProps {
   /** VPC of the cluster. */
@@ -19,7 +18,7 @@ export interface AuroraDatabaseProps {
    * The pinned engine version. Instances do not upgrade themselves (automatic minor version
    * upgrades are off): the version moves only when this prop does, and a global database's
    * secondary clusters must run the same one.
-   * @default - `AURORA_POSTGRES_VERSION` of core/versions.ts, the version both engines pin
+   * @default - `AURORA_POSTGRES_VERSION` of core/settings.ts, the version both engines pin
    */
   readonly engineVersion?: rds.AuroraPostgresEngineVersion;
   /**
@@ -90,17 +89,6 @@ export interface AuroraDatabaseProps {
   readonly monitoringInterval?: Duration;
 }
 
-/** The intervals RDS enhanced monitoring accepts, in seconds. */
-export const MONITORING_INTERVALS = [1, 5, 10, 15, 30, 60];
-
-/** Throws unless `interval` is one RDS enhanced monitoring accepts. */
-export function checkMonitoringInterval(construct: string, interval?: Duration): void {
-  if (interval === undefined || Token.isUnresolved(interval.toSeconds())) return;
-  if (!MONITORING_INTERVALS.includes(interval.toSeconds())) {
-    throw new Error(`${construct} monitoringInterval must be one of ${MONITORING_INTERVALS.join(', ')} seconds, got ${interval.toSeconds()}`);
-  }
-}
-
 /**
  * Aurora PostgreSQL Serverless v2: storage encrypted, TLS required by the cluster parameter group,
  * credentials in a generated Secrets Manager secret (not an RDS-managed one, which a global
@@ -133,7 +121,8 @@ export class AuroraDatabase extends Construct {
     if (new Set(replicaRegions).size !== replicaRegions.length) {
       throw new Error(`AuroraDatabase secretReplicaRegions lists a region twice: ${replicaRegions.join(', ')}`);
     }
-    checkMonitoringInterval('AuroraDatabase', props.monitoringInterval);
+    const interval = props.monitoringInterval?.toSeconds();
+    if (!Token.isUnresolved(interval)) checkMonitoringInterval('AuroraDatabase monitoringInterval', interval);
     const version = props.engineVersion ?? rds.AuroraPostgresEngineVersion.of(AURORA_POSTGRES_VERSION, majorVersion());
     const engine = rds.DatabaseClusterEngine.auroraPostgres({ version });
     const parameterGroup = new rds.ParameterGroup(this, 'ParameterGroup', {

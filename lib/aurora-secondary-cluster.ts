@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,10 +8,8 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARMS, SIZES, WINDOWS } from '../core/settings';
-import { settingAlarm } from './alarm-topic';
-import { checkMonitoringInterval } from './aurora-database';
-import { limitGrantsToAwsServices } from './kms-grants';
+import { ALARMS, checkMonitoringInterval, DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES, SIZES, WINDOWS } from '../core/settings';
+import { settingAlarm } from './alarms';
 
 export interface AuroraSecondaryClusterProps {
   /** VPC of the cluster. */
@@ -99,9 +97,10 @@ export class AuroraSecondaryCluster extends Construct {
     if (props.minCapacity < 0.5 || props.maxCapacity < props.minCapacity) {
       throw new Error(`AuroraSecondaryCluster needs 0.5 <= minCapacity <= maxCapacity (a global database cannot pause), got ${props.minCapacity} and ${props.maxCapacity}`);
     }
-    checkMonitoringInterval('AuroraSecondaryCluster', props.monitoringInterval);
+    const interval = props.monitoringInterval?.toSeconds();
+    if (!Token.isUnresolved(interval)) checkMonitoringInterval('AuroraSecondaryCluster monitoringInterval', interval);
     const key = new kms.Key(this, 'Key', { description: 'Storage of the secondary Aurora cluster', enableKeyRotation: true });
-    limitGrantsToAwsServices(key);
+    key.addToResourcePolicy(iam.PolicyStatement.fromJson(DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES));
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
       description: 'Secondary Aurora cluster',

@@ -1,9 +1,9 @@
 import { Stack, Validations } from 'aws-cdk-lib';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { CLOUDFRONT_ORIGIN_FACING } from '../core/naming';
+import { CLOUDFRONT_ORIGIN_FACING } from '../core/settings';
 
-/** Name of the AWS-managed prefix list of CloudFront's origin-facing addresses (defined once in core/naming). */
+/** Name of the AWS-managed prefix list of CloudFront's origin-facing addresses (defined once in core/settings). */
 export { CLOUDFRONT_ORIGIN_FACING };
 
 /**

@@ -7,11 +7,10 @@ import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ORIGIN_VERIFY_HEADER } from '../core/naming';
-import { ALARMS, SIZES } from '../core/settings';
-import { metricOptions, settingAlarm } from './alarm-topic';
+import { ALARMS, ORIGIN_VERIFY_HEADER, SIZES } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarms';
 
-/** Header CloudFront adds to every request to the load balancer, which forwards only those (defined once in core/naming). */
+/** Header CloudFront adds to every request to the load balancer, which forwards only those (defined once in core/settings). */
 export { ORIGIN_VERIFY_HEADER };
 
 export interface EdgeDistributionProps {

@@ -4,7 +4,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ALARMS, SIZES } from '../core/settings';
-import { metricOptions, settingAlarm } from './alarm-topic';
+import { metricOptions, settingAlarm } from './alarms';
 
 export interface JobQueueProps {
   /**

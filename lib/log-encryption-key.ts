@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
-import { limitGrantsToAwsServices } from './kms-grants';
+import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from '../core/settings';
 
 export interface LogEncryptionKeyProps {
   /**
@@ -40,7 +40,7 @@ export class LogEncryptionKey extends Construct {
         ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
       },
     }));
-    limitGrantsToAwsServices(this.key);
+    this.key.addToResourcePolicy(iam.PolicyStatement.fromJson(DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES));
   }
 }
 

@@ -7,10 +7,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ALARMS, SIZES } from '../core/settings';
-import { metricOptions, settingAlarm } from './alarm-topic';
-import { AppInstanceRole } from './app-instance-role';
-import { amazonLinux2023Arm64 } from './app-launch-template';
-import { AppInstanceOptions, bootUserData, DATA_MOUNT, DatabaseConnection } from './boot/user-data';
+import { metricOptions, settingAlarm } from './alarms';
+import { amazonLinux2023Arm64, AppInstanceOptions, AppInstanceRole, bootUserData, DATA_MOUNT, DatabaseConnection } from './app-instance';
 
 export interface SingleBoxProps extends AppInstanceOptions {
   /** VPC whose first public subnet holds the instance. */

@@ -7,7 +7,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ALARMS, AlarmSetting, SIZES, WINDOWS } from '../core/settings';
-import { settingAlarm } from './alarm-topic';
+import { settingAlarm } from './alarms';
 
 export interface ValkeyCacheProps {
   /** VPC of the cache. */

@@ -9,13 +9,11 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LIVENESS_PATH } from '../core/naming';
-import { ALARMS, ERROR_RATE_METRIC, SIZES } from '../core/settings';
-import { metricOptions, settingAlarm } from './alarm-topic';
-import { appLaunchTemplate } from './app-launch-template';
-import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
+import { ALARMS, ERROR_RATE_METRIC, LIVENESS_PATH, SIZES } from '../core/settings';
+import { metricOptions, settingAlarm } from './alarms';
+import { AppInstanceOptions, appLaunchTemplate, CacheConnection, DatabaseConnection } from './app-instance';
 
-/** The liveness path the load balancer and the group act on (defined once in core/naming). */
+/** The liveness path the load balancer and the group act on (defined once in core/settings). */
 export { LIVENESS_PATH };
 
 

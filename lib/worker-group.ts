@@ -5,8 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { SIZES } from '../core/settings';
-import { appLaunchTemplate } from './app-launch-template';
-import { AppInstanceOptions, CacheConnection, DatabaseConnection } from './boot/user-data';
+import { AppInstanceOptions, appLaunchTemplate, CacheConnection, DatabaseConnection } from './app-instance';
 
 export interface WorkerGroupProps extends AppInstanceOptions {
   /** VPC of the instances. */

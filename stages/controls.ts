@@ -43,7 +43,7 @@ export const RULED_OUT_CONTROLS: readonly RuledOutControl[] = [
   },
   {
     id: 'CT.RDS.PR.5', rule: 'ct-rds-pr-5', stages: '2-5', kind: 'design',
-    reason: 'engine versions are pinned (core/versions.ts): a version moves by a deliberate change, never in a maintenance window, and a global database runs one version in both regions',
+    reason: 'engine versions are pinned (core/settings.ts): a version moves by a deliberate change, never in a maintenance window, and a global database runs one version in both regions',
   },
   {
     id: 'CT.S3.PR.2', rule: 'ct-s3-pr-2', stages: '3-5', kind: 'design',

@@ -6,8 +6,8 @@
 import { App, Duration } from 'aws-cdk-lib';
 import { GrowthConfig } from '../core/config';
 import { STAGES, StageNumber } from '../core/stages';
-import { metricOptions } from '../lib/alarm-topic';
-import { DATA_MOUNT } from '../lib/boot/user-data';
+import { metricOptions } from '../lib/alarms';
+import { DATA_MOUNT } from '../lib/app-instance';
 import { SingleBox } from '../lib/single-box';
 import { WebTier } from '../lib/web-tier';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

@@ -8,7 +8,7 @@ import * as path from 'path';
 import { AssetHashType, AssetOptions } from 'aws-cdk-lib';
 import { hashFiles } from '../core/hash-files';
 import { cachedReferenceAppBundle, cachedReferenceAppStatic, REFERENCE_APP_SOURCES, REFERENCE_APP_STATIC_SOURCES } from '../tools/app-bundle';
-import { AppArtifact } from '../lib/boot/user-data';
+import { AppArtifact } from '../lib/app-instance';
 
 const ROOT = path.join(__dirname, '..');
 

@@ -8,8 +8,7 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
 import { Construct } from 'constructs';
-import { AUTO_SCALING_SERVICE_LINKED_ROLE } from '../core/naming';
-import { AlarmSetting, describeAlarm } from '../core/settings';
+import { AlarmSetting, AUTO_SCALING_SERVICE_LINKED_ROLE, describeAlarm } from '../core/settings';
 import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 
 export interface TfAlarmTopicProps {

@@ -10,8 +10,7 @@ import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { Fn, TerraformLocal } from 'cdktf';
 import { Construct } from 'constructs';
-import { AL2023_ARM64_PARAMETER } from '../core/naming';
-import { SIZES } from '../core/settings';
+import { AL2023_ARM64_PARAMETER, SIZES } from '../core/settings';
 import { BootSettings, bootScriptLines } from '../lib/boot/boot-script';
 import { TfAppPackage } from './app-package';
 

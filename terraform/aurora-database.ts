@@ -14,9 +14,8 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
-import { ALARMS, SIZES, WINDOWS } from '../core/settings';
+import { ALARMS, AURORA_POSTGRES_VERSION, checkMonitoringInterval, majorVersion, SIZES, WINDOWS } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
-import { AURORA_POSTGRES_VERSION, majorVersion } from '../core/versions';
 
 export interface AuroraClusterBaseProps {
   readonly vpcId: string;
@@ -51,9 +50,7 @@ export interface AuroraClusterBaseProps {
  */
 export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProps) {
   const interval = props.monitoringIntervalSeconds;
-  if (interval !== undefined && ![1, 5, 10, 15, 30, 60].includes(interval)) {
-    throw new Error(`monitoringIntervalSeconds must be one of 1, 5, 10, 15, 30, 60, got ${interval}`);
-  }
+  checkMonitoringInterval('monitoringIntervalSeconds', interval);
   const securityGroup = new SecurityGroup(scope, 'SecurityGroup', { vpcId: props.vpcId, description: props.description });
   props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(scope, `FromClient${i + 1}`, {
     securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: props.port, toPort: props.port,
@@ -71,7 +68,7 @@ export function auroraClusterBase(scope: Construct, props: AuroraClusterBaseProp
     skipDestroy: true,
   });
   /**
-   * The cluster settings every cluster shares: the pinned engine version (core/versions.ts),
+   * The cluster settings every cluster shares: the pinned engine version (core/settings.ts),
    * encryption, TLS, IAM auth, backups, protection, final snapshot, log export.
    */
   const settings = {

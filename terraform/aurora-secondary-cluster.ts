@@ -7,10 +7,9 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { ALARMS } from '../core/settings';
+import { ALARMS, AURORA_POSTGRES_VERSION } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
 import { accountAdministers, DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
-import { AURORA_POSTGRES_VERSION } from '../core/versions';
 import { auroraClusterBase } from './aurora-database';
 
 export interface TfAuroraSecondaryClusterProps {

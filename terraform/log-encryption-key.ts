@@ -6,22 +6,17 @@ import { DataAwsRegion } from '@cdktf/provider-aws/lib/data-aws-region';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { IAspect, TerraformStack } from 'cdktf';
 import { Construct, IConstruct } from 'constructs';
+import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES as DENY_GRANTS } from '../core/settings';
 
-/**
- * The key policy statement that lets nobody but AWS services create grants (AWS Control Tower's
- * CT.KMS.PR.3), as CDK's `limitGrantsToAwsServices` writes it.
- */
-export const DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES: DataAwsIamPolicyDocumentStatement = {
-  sid: 'DenyGrantsExceptForAwsServices',
-  effect: 'Deny',
-  actions: ['kms:CreateGrant'],
-  resources: ['*'],
-  principals: [{ type: 'AWS', identifiers: ['*'] }],
-  condition: [
-    { test: 'BoolIfExists', variable: 'kms:GrantIsForAWSResource', values: ['false'] },
-    { test: 'BoolIfExists', variable: 'aws:PrincipalIsAWSService', values: ['false'] },
-  ],
-};
+/** `DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES` of core/settings.ts as a policy document statement. */
+export const DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES: DataAwsIamPolicyDocumentStatement = (({ Sid, Effect, Principal, Action, Resource, Condition }) => ({
+  sid: Sid,
+  effect: Effect,
+  actions: [Action],
+  resources: [Resource],
+  principals: [{ type: 'AWS', identifiers: [Principal.AWS] }],
+  condition: Object.entries(Condition).flatMap(([test, values]) => Object.entries(values).map(([variable, value]) => ({ test, variable, values: [value] }))),
+}))(DENY_GRANTS);
 
 /** The statement that leaves a key to its account's IAM policies, as every KMS key's default policy does. */
 export function accountAdministers(partition: string, accountId: string): DataAwsIamPolicyDocumentStatement {

@@ -26,7 +26,7 @@ import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AURORA_POSTGRES_VERSION } from '../../core/versions';
+import { AURORA_POSTGRES_VERSION } from '../../core/settings';
 ${constructImports()}
 declare const app: App;
 declare const stack: Stack, dataStack: Stack, edgeStack: Stack, networkStack: Stack, primaryData: Stack, secondData: Stack, secondApp: Stack;

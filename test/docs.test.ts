@@ -86,6 +86,37 @@ test('every construct in lib/ has a doc page in docs/constructs/', () => {
   expect(missing).toEqual([]);
 });
 
+/**
+ * The files a construct needs in another app: itself, the project files it imports (transitively)
+ * and the files they read beside themselves (the boot script).
+ */
+function copySet(file: string, seen = new Set<string>()): string[] {
+  if (seen.has(file)) return [];
+  seen.add(file);
+  const text = read(file);
+  const dir = path.dirname(file);
+  const imported = [...text.matchAll(/from '(\.[^']+)'/g)].map((m) => path.join(dir, `${m[1]}.ts`));
+  const readBeside = [...text.matchAll(/path\.join\(__dirname, '([^']+)'\)/g)].map((m) => path.join(dir, m[1]));
+  for (const f of [...imported, ...readBeside]) if (f.endsWith('.ts')) copySet(f, seen); else seen.add(f);
+  return [...seen];
+}
+
+describe('a construct is a few files to copy', () => {
+  const constructFiles = fs.readdirSync(path.join(ROOT, 'lib'))
+    .filter((f) => f.endsWith('.ts') && /^export class \w+ extends [\w.]+/m.test(read(`lib/${f}`)));
+
+  test.each(constructFiles)('lib/%s: at most 3 files (6 for the constructs that run app instances), and its page lists them', (file) => {
+    const files = copySet(`lib/${file}`);
+    // The instances' boot script is shellchecked on its own and shared with the Terraform engine:
+    // lib/app-instance.ts brings lib/boot/boot-script.ts and lib/boot/instance-boot.sh.
+    expect(files.length).toBeLessThanOrEqual(files.includes('lib/app-instance.ts') ? 6 : 3);
+    const listed = files.map((f) => `\`${f}\``);
+    const line = files.length === 1 ? 'To copy it: this file only (it imports nothing from the project).'
+      : `To copy it: ${listed.slice(0, -1).join(', ')} and ${listed[listed.length - 1]}.`;
+    expect(read(`docs/constructs/${file.replace(/\.ts$/, '.md')}`)).toContain(line);
+  });
+});
+
 test('docs/configuration.md has a row for every key, with its default', () => {
   const rows = read('docs/configuration.md').split('\n').filter((line) => line.startsWith('| `'));
   const rowOf = (key: string) => rows.find((row) => row.split('|')[1].includes(`\`${key}\``));

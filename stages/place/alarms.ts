@@ -8,7 +8,7 @@ import { Construct } from 'constructs';
 import { servingAlarmName } from '../../core/naming';
 import { ALARMS, describeMoveUp, MoveUpSignal } from '../../core/settings';
 import { moveUpAlarmName } from '../../core/stages';
-import { alarmProps, metricOptions } from '../../lib/alarm-topic';
+import { alarmProps, metricOptions } from '../../lib/alarms';
 import { SingleBox } from '../../lib/single-box';
 import { StageDashboard } from '../../lib/stage-dashboard';
 import { WebTier } from '../../lib/web-tier';

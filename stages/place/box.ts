@@ -3,7 +3,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { APP_PORT } from '../../core/naming';
 import { stageLabel, STAGES } from '../../core/stages';
 import { AuroraDatabase } from '../../lib/aurora-database';
-import { DatabaseConnection } from '../../lib/boot/user-data';
+import { DatabaseConnection } from '../../lib/app-instance';
 import { DataVolume } from '../../lib/data-volume';
 import { SingleBox } from '../../lib/single-box';
 import { referenceApp } from '../reference-app';

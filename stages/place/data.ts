@@ -7,11 +7,10 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as rds from 'aws-cdk-lib/aws-rds';
 import { STRICT_HARDENING } from '../../core/config';
 import { DATABASE_PORT } from '../../core/naming';
-import { SIZES } from '../../core/settings';
-import { AURORA_POSTGRES_VERSION, majorVersion } from '../../core/versions';
+import { AURORA_POSTGRES_VERSION, majorVersion, SIZES } from '../../core/settings';
 import { AccessLogBucket } from '../../lib/access-log-bucket';
 import { AuroraDatabase } from '../../lib/aurora-database';
-import { DatabaseConnection } from '../../lib/boot/user-data';
+import { DatabaseConnection } from '../../lib/app-instance';
 import { DataVolume } from '../../lib/data-volume';
 import { JobQueue } from '../../lib/job-queue';
 import { ValkeyCache } from '../../lib/valkey-cache';
@@ -26,7 +25,7 @@ export function dataVolume(f: Foundation): DataVolume {
   });
 }
 
-/** The pinned Aurora PostgreSQL version of every cluster (core/versions.ts). */
+/** The pinned Aurora PostgreSQL version of every cluster (core/settings.ts). */
 export function auroraEngineVersion(): rds.AuroraPostgresEngineVersion {
   return rds.AuroraPostgresEngineVersion.of(AURORA_POSTGRES_VERSION, majorVersion());
 }

@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { clusterName, DATABASE_PORT, globalClusterName } from '../../core/naming';
 import { AuroraDatabase } from '../../lib/aurora-database';
 import { AuroraSecondaryCluster } from '../../lib/aurora-secondary-cluster';
-import { DatabaseConnection } from '../../lib/boot/user-data';
+import { DatabaseConnection } from '../../lib/app-instance';
 import { auroraEngineVersion, DatabaseAccess, enhancedMonitoring } from './data';
 import { Foundation } from './foundation';
 

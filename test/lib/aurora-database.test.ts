@@ -2,7 +2,7 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import { Duration } from 'aws-cdk-lib';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { AuroraDatabase, AuroraDatabaseProps } from '../../lib/aurora-database';
-import { AURORA_POSTGRES_VERSION } from '../../core/versions';
+import { AURORA_POSTGRES_VERSION } from '../../core/settings';
 import { bareStack, testVpc } from '../support/bare-stack';
 
 function build(extra: Partial<AuroraDatabaseProps> = {}, withTopic = false) {
@@ -70,7 +70,7 @@ describe('AuroraDatabase', () => {
   // Aurora: a global database's clusters must run one engine version; an instance that upgrades its
   // own minor in a maintenance window drifts from the secondary stage 5 creates and from Terraform's
   // pinned engine_version (which would then plan a downgrade).
-  test('pins the engine version of core/versions.ts, with automatic minor version upgrades off on every instance', () => {
+  test('pins the engine version of core/settings.ts, with automatic minor version upgrades off on every instance', () => {
     const { t: withReaders } = build({ readers: 2 });
     withReaders.hasResourceProperties('AWS::RDS::DBCluster', { EngineVersion: AURORA_POSTGRES_VERSION });
     const instances = Object.values(withReaders.findResources('AWS::RDS::DBInstance'));

@@ -1,8 +1,9 @@
 import { Aspects } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { limitGrantsToAwsServices } from '../../lib/kms-grants';
+import { DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from '../../core/settings';
 import { EncryptLogGroups, LogEncryptionKey } from '../../lib/log-encryption-key';
 import { bareStack } from '../support/bare-stack';
 
@@ -64,8 +65,8 @@ describe('EncryptLogGroups', () => {
   });
 });
 
-test('limitGrantsToAwsServices adds the statement CT.KMS.PR.3 reads', () => {
+test('the grant refusal of core/settings.ts renders as the statement CT.KMS.PR.3 reads', () => {
   const stack = bareStack();
-  limitGrantsToAwsServices(new kms.Key(stack, 'Key'));
+  new kms.Key(stack, 'Key').addToResourcePolicy(iam.PolicyStatement.fromJson(DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES));
   Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { KeyPolicy: { Statement: Match.arrayWith([DENY_GRANTS]) } });
 });

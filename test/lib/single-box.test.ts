@@ -3,7 +3,7 @@ import { Template, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { AL2023_ARM64_PARAMETER } from '../../lib/app-launch-template';
+import { AL2023_ARM64_PARAMETER } from '../../lib/app-instance';
 import { SingleBox, SingleBoxProps } from '../../lib/single-box';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 

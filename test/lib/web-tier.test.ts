@@ -6,7 +6,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Stack } from 'aws-cdk-lib';
-import { AL2023_ARM64_PARAMETER } from '../../lib/app-launch-template';
+import { AL2023_ARM64_PARAMETER } from '../../lib/app-instance';
 import { LIVENESS_PATH, WebTier, WebTierProps } from '../../lib/web-tier';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 

@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { AL2023_ARM64_PARAMETER } from '../../lib/app-launch-template';
+import { AL2023_ARM64_PARAMETER } from '../../lib/app-instance';
 import { WorkerGroup, WorkerGroupProps } from '../../lib/worker-group';
 import { bareStack, TEST_APP, testVpc } from '../support/bare-stack';
 

@@ -19,7 +19,7 @@ import {
   unmappedCloudFormationTypes, unmappedTerraformTypes,
 } from '../../tools/parity';
 import { StageTemplates, synthesizeStage } from '../../tools/synth-cache';
-import { AL2023_ARM64_PARAMETER } from '../../core/naming';
+import { AL2023_ARM64_PARAMETER } from '../../core/settings';
 import { TfEdge } from '../../terraform/edge';
 import { TfWebTier, TfWebTierProps } from '../../terraform/web-tier';
 import { synthTerraformStage } from '../support/terraform';

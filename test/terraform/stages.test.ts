@@ -4,7 +4,7 @@
  * per stack from `Testing.synth`.
  */
 import { STAGES } from '../../core/stages';
-import { AURORA_POSTGRES_VERSION } from '../../core/versions';
+import { AURORA_POSTGRES_VERSION } from '../../core/settings';
 import { STATEFUL_TERRAFORM_TYPES } from '../../core/stateful';
 import { TerraformStacks } from '../../tools/parity';
 import { terraformInventory } from '../support/inventory';

@@ -3,7 +3,8 @@
  * with a hosted zone, the Route 53 failover records the write paths follow.
  */
 import { App, TerraformOutput } from 'cdktf';
-import { EDGE_REGION, ORIGIN_VERIFY_HEADER, servingAlarmName, WRITE_PATHS } from '../../../core/naming';
+import { ORIGIN_VERIFY_HEADER } from '../../../core/settings';
+import { EDGE_REGION, servingAlarmName, WRITE_PATHS } from '../../../core/naming';
 import { TfAlarmTopic } from '../../alarm-topic';
 import { TfAssetsBucket } from '../../assets-bucket';
 import { TfEdge, TfEdgeProps } from '../../edge';

@@ -4,7 +4,8 @@ import { DataAwsSecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/data
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { SecretsmanagerSecretVersion } from '@cdktf/provider-aws/lib/secretsmanager-secret-version';
 import { Password } from '@cdktf/provider-random/lib/password';
-import { EDGE_REGION, ORIGIN_VERIFY_HEADER, originVerifySecretName, otherRegions } from '../../../core/naming';
+import { ORIGIN_VERIFY_HEADER } from '../../../core/settings';
+import { EDGE_REGION, originVerifySecretName, otherRegions } from '../../../core/naming';
 import { Foundation, randomProvider } from './foundation';
 
 /**

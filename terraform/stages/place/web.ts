@@ -6,7 +6,8 @@ import { DataAwsEc2ManagedPrefixList } from '@cdktf/provider-aws/lib/data-aws-ec
 import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
-import { APP_PORT, CLOUDFRONT_ORIGIN_FACING, ORIGIN_VERIFY_HEADER } from '../../../core/naming';
+import { CLOUDFRONT_ORIGIN_FACING, ORIGIN_VERIFY_HEADER } from '../../../core/settings';
+import { APP_PORT } from '../../../core/naming';
 import { TfJobQueue } from '../../job-queue';
 import { TfValkeyCache } from '../../valkey-cache';
 import { TfWebTier, TfWebTierProps } from '../../web-tier';
