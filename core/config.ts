@@ -3,6 +3,7 @@
  * Terraform app and the CLI all parse input here, so a bad value is refused the same way
  * everywhere, before anything is synthesized.
  */
+import { SIZES } from './settings';
 import { findStage, STAGE_CHOICES, StageDefinition } from './stages';
 
 /** A configuration value that cannot be used; the message is one line for the user. */
@@ -138,12 +139,12 @@ export const DEFAULTS = {
   vpcCidr: '10.0.0.0/16',
   secondaryVpcCidr: '10.1.0.0/16',
   instanceType: 't4g.small',
-  minCapacity: 2,
-  maxCapacity: 6,
-  dbMinCapacity: 0.5,
-  dbMaxCapacity: 8,
+  minCapacity: SIZES.webCapacity.min,
+  maxCapacity: SIZES.webCapacity.max,
+  dbMinCapacity: SIZES.auroraCapacity.min,
+  dbMaxCapacity: SIZES.auroraCapacity.max,
   natGateways: 2,
-  logRetentionDays: 30,
+  logRetentionDays: SIZES.logRetentionDays,
   hardening: 'standard',
 } as const;
 

@@ -376,6 +376,16 @@ export const SIZES = {
   queueVisibilityTimeoutSeconds: 120,
   queueMaxReceiveCount: 5,
   queueReceiveWaitSeconds: 20,
+  /** App instances of the web tier (stage 3 on): `minCapacity` and `maxCapacity`'s defaults. */
+  webCapacity: { min: 2, max: 6 },
+  /** Aurora Serverless v2 capacity in ACUs: `dbMinCapacity` and `dbMaxCapacity`'s defaults. */
+  auroraCapacity: { min: 0.5, max: 8 },
+  /** Days every log group keeps its events: `logRetentionDays`'s default. */
+  logRetentionDays: 30,
+  /** Valkey replicas beside the primary (Multi-AZ needs one). */
+  cacheReplicas: 1,
+  /** Serverless v2 instances of the second region's cluster (stage 5). */
+  secondaryClusterInstances: 2,
   /** Workers the backlog scaling keeps between (stage 4 on). */
   workerCapacity: { min: 1, max: 4 },
   /**
@@ -436,6 +446,12 @@ export function majorVersion(version: string = AURORA_POSTGRES_VERSION): string 
 }
 
 /* Names and paths the constructs of both engines use. */
+
+/** Valkey's port: TLS only, not the default 6379. */
+export const CACHE_PORT = 6380;
+
+/** The database every Aurora cluster creates and the app uses. */
+export const DATABASE_NAME = 'app';
 
 /**
  * Header CloudFront adds to every request to the load balancer, which forwards only those (stage

@@ -81,7 +81,7 @@ export interface AppInstanceOptions {
   readonly stageLabel: string;
   /**
    * Retention of the app and system log groups.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SIZES.logRetentionDays` of core/settings.ts (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -249,7 +249,7 @@ export interface AppLaunchTemplate {
  * monitoring, the boot script as user data.
  */
 export function appLaunchTemplate(scope: Construct, props: AppLaunchTemplateProps): AppLaunchTemplate {
-  const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+  const retention = props.logRetention ?? SIZES.logRetentionDays as logs.RetentionDays;
   const appLogGroup = new logs.LogGroup(scope, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
   const systemLogGroup = new logs.LogGroup(scope, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
   const { role } = new AppInstanceRole(scope, 'InstanceRole', { logGroups: [appLogGroup, systemLogGroup] });

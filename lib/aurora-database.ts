@@ -6,7 +6,7 @@ import * as rds from 'aws-cdk-lib/aws-rds';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARMS, AURORA_POSTGRES_VERSION, checkMonitoringInterval, majorVersion, SIZES, WINDOWS } from '../core/settings';
+import { ALARMS, AURORA_POSTGRES_VERSION, checkMonitoringInterval, DATABASE_NAME, majorVersion, SIZES, WINDOWS } from '../core/settings';
 import { metricOptions, settingAlarm } from './alarms';
 
 export interface AuroraDatabaseProps {
@@ -24,7 +24,7 @@ export interface AuroraDatabaseProps {
   /**
    * Database created with the cluster, named in the secret as `dbname`. Fixed at creation:
    * changing it replaces the cluster.
-   * @default 'app'
+   * @default - `DATABASE_NAME` of core/settings.ts ('app')
    */
   readonly databaseName?: string;
   /**
@@ -40,12 +40,12 @@ export interface AuroraDatabaseProps {
   readonly readers?: number;
   /**
    * Minimum capacity in ACUs. 0 lets the cluster pause when idle (not with a global database).
-   * @default 0.5
+   * @default - `SIZES.auroraCapacity.min` of core/settings.ts (0.5)
    */
   readonly minCapacity?: number;
   /**
    * Maximum capacity in ACUs.
-   * @default 4
+   * @default - `SIZES.auroraCapacity.max` of core/settings.ts (8)
    */
   readonly maxCapacity?: number;
   /**
@@ -70,7 +70,7 @@ export interface AuroraDatabaseProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * Retention of the exported PostgreSQL log.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SIZES.logRetentionDays` of core/settings.ts (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -139,7 +139,7 @@ export class AuroraDatabase extends Construct {
       port: props.port,
       parameterGroup,
       credentials: rds.Credentials.fromGeneratedSecret('app_admin'),
-      defaultDatabaseName: props.databaseName ?? 'app',
+      defaultDatabaseName: props.databaseName ?? DATABASE_NAME,
       // Pinned: an upgrade is a change of engineVersion, not a maintenance window's decision.
       writer: rds.ClusterInstance.serverlessV2('Writer', { availabilityZone: azs[0], autoMinorVersionUpgrade: false }),
       readers: Array.from({ length: readers }, (_, i) => rds.ClusterInstance.serverlessV2(`Reader${i + 1}`, {
@@ -147,8 +147,8 @@ export class AuroraDatabase extends Construct {
         scaleWithWriter: true,
         autoMinorVersionUpgrade: false,
       })),
-      serverlessV2MinCapacity: props.minCapacity ?? 0.5,
-      serverlessV2MaxCapacity: props.maxCapacity ?? 4,
+      serverlessV2MinCapacity: props.minCapacity ?? SIZES.auroraCapacity.min,
+      serverlessV2MaxCapacity: props.maxCapacity ?? SIZES.auroraCapacity.max,
       storageEncrypted: true,
       iamAuthentication: true,
       backup: { retention: props.backupRetention ?? Duration.days(SIZES.auroraBackupRetentionDays), preferredWindow: WINDOWS.auroraBackup },
@@ -156,7 +156,7 @@ export class AuroraDatabase extends Construct {
       deletionProtection: props.deletionProtection ?? true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.SNAPSHOT,
       cloudwatchLogsExports: ['postgresql'],
-      cloudwatchLogsRetention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      cloudwatchLogsRetention: props.logRetention ?? SIZES.logRetentionDays as logs.RetentionDays,
       copyTagsToSnapshot: true,
       monitoringInterval: props.monitoringInterval,
     });

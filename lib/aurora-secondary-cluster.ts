@@ -32,7 +32,7 @@ export interface AuroraSecondaryClusterProps {
   readonly port: number;
   /**
    * Instances (all readers until a failover promotes the cluster), one per AZ in turn.
-   * @default 2
+   * @default - `SIZES.secondaryClusterInstances` of core/settings.ts (2)
    */
   readonly instances?: number;
   /** Serverless v2 capacity in ACUs; a global database cannot pause, so at least 0.5. */
@@ -52,7 +52,7 @@ export interface AuroraSecondaryClusterProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * Retention of the exported PostgreSQL log.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SIZES.logRetentionDays` of core/settings.ts (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
   /**
@@ -90,7 +90,7 @@ export class AuroraSecondaryCluster extends Construct {
 
   constructor(scope: Construct, id: string, props: AuroraSecondaryClusterProps) {
     super(scope, id);
-    const instances = props.instances ?? 2;
+    const instances = props.instances ?? SIZES.secondaryClusterInstances;
     if (!Number.isInteger(instances) || instances < 1 || instances > 16) {
       throw new Error(`AuroraSecondaryCluster instances must be an integer from 1 to 16, got ${instances}`);
     }
@@ -120,7 +120,7 @@ export class AuroraSecondaryCluster extends Construct {
     // RDS creates the log group on first export; creating it first sets its retention without a custom resource.
     const log = new logs.LogGroup(this, 'PostgresqlLog', {
       logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? SIZES.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

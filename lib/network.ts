@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SIZES } from '../core/settings';
 
 /** One subnet tier of the VPC, in every availability zone. */
 export interface NetworkTier {
@@ -39,7 +40,7 @@ export interface NetworkProps {
   readonly mapPublicIpOnLaunch?: boolean;
   /**
    * Retention of the VPC flow log.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SIZES.logRetentionDays` of core/settings.ts (30 days)
    */
   readonly flowLogRetention?: logs.RetentionDays;
 }
@@ -72,7 +73,7 @@ export class Network extends Construct {
     });
 
     this.flowLogGroup = new logs.LogGroup(this, 'FlowLogGroup', {
-      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.flowLogRetention ?? SIZES.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
     this.vpc.addFlowLog('FlowLog', {

@@ -72,7 +72,7 @@ export class SingleBox extends Construct {
     if (!props.dataVolume && !props.database) {
       throw new Error('SingleBox needs a dataVolume (local PostgreSQL) or a database (managed): set one of them');
     }
-    const retention = props.logRetention ?? logs.RetentionDays.ONE_MONTH;
+    const retention = props.logRetention ?? SIZES.logRetentionDays as logs.RetentionDays;
     this.appLogGroup = new logs.LogGroup(this, 'AppLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
     this.systemLogGroup = new logs.LogGroup(this, 'SystemLogGroup', { retention, removalPolicy: RemovalPolicy.RETAIN });
 

@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { ALARMS, AlarmSetting, SIZES, WINDOWS } from '../core/settings';
+import { ALARMS, AlarmSetting, CACHE_PORT, SIZES, WINDOWS } from '../core/settings';
 import { settingAlarm } from './alarms';
 
 export interface ValkeyCacheProps {
@@ -16,7 +16,7 @@ export interface ValkeyCacheProps {
   readonly subnets: ec2.SubnetSelection;
   /**
    * Port clients connect on; not the default 6379, so scans for it do not find it.
-   * @default 6380
+   * @default - `CACHE_PORT` of core/settings.ts (6380)
    */
   readonly port?: number;
   /**
@@ -26,7 +26,7 @@ export interface ValkeyCacheProps {
   readonly nodeType?: string;
   /**
    * Replicas of the primary, each in another AZ: failover targets. At least 1.
-   * @default 1
+   * @default - `SIZES.cacheReplicas` of core/settings.ts (1)
    */
   readonly replicas?: number;
   /**
@@ -46,7 +46,7 @@ export interface ValkeyCacheProps {
   readonly alarmTopic?: sns.ITopic;
   /**
    * Retention of the slow log.
-   * @default logs.RetentionDays.ONE_MONTH
+   * @default - `SIZES.logRetentionDays` of core/settings.ts (30 days)
    */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -68,11 +68,11 @@ export class ValkeyCache extends Construct {
 
   constructor(scope: Construct, id: string, props: ValkeyCacheProps) {
     super(scope, id);
-    const replicas = props.replicas ?? 1;
+    const replicas = props.replicas ?? SIZES.cacheReplicas;
     if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
       throw new Error(`ValkeyCache replicas must be an integer from 1 to 5 (Multi-AZ needs one), got ${replicas}`);
     }
-    this.port = props.port ?? 6380;
+    this.port = props.port ?? CACHE_PORT;
 
     this.authToken = new secretsmanager.Secret(this, 'AuthToken', {
       description: 'AUTH token of the Valkey cache',
@@ -97,7 +97,7 @@ export class ValkeyCache extends Construct {
       subnetIds: props.vpc.selectSubnets(props.subnets).subnetIds,
     });
     const slowLog = new logs.LogGroup(this, 'SlowLog', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logRetention ?? SIZES.logRetentionDays as logs.RetentionDays,
       removalPolicy: RemovalPolicy.RETAIN,
     });
 

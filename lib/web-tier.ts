@@ -73,13 +73,13 @@ export interface WebTierProps extends AppInstanceOptions {
   readonly certificate?: acm.ICertificate;
   /**
    * Instances in service at all times; at least 2, one per AZ.
-   * @default 2
+   * @default - `SIZES.webCapacity.min` of core/settings.ts (2)
    */
   readonly minCapacity?: number;
   /**
    * Upper bound of scaling out; above `minCapacity`, since a rolling update keeps `minCapacity`
    * in service while it adds the replacement.
-   * @default 6
+   * @default - `SIZES.webCapacity.max` of core/settings.ts (6)
    */
   readonly maxCapacity?: number;
   /**
@@ -122,8 +122,8 @@ export class WebTier extends Construct {
 
   constructor(scope: Construct, id: string, props: WebTierProps) {
     super(scope, id);
-    const minCapacity = props.minCapacity ?? 2;
-    const maxCapacity = props.maxCapacity ?? 6;
+    const minCapacity = props.minCapacity ?? SIZES.webCapacity.min;
+    const maxCapacity = props.maxCapacity ?? SIZES.webCapacity.max;
     if (minCapacity < 2) {
       throw new Error(`WebTier needs minCapacity >= 2 (one instance per AZ), got ${minCapacity}`);
     }

@@ -14,7 +14,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
-import { ALARMS, AURORA_POSTGRES_VERSION, checkMonitoringInterval, majorVersion, SIZES, WINDOWS } from '../core/settings';
+import { ALARMS, AURORA_POSTGRES_VERSION, checkMonitoringInterval, DATABASE_NAME, majorVersion, SIZES, WINDOWS } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
 
 export interface AuroraClusterBaseProps {
@@ -177,7 +177,7 @@ export class TfAuroraDatabase extends Construct {
     const password = new Password(this, 'Password', { length: 30, special: true, overrideSpecial: '!#%^*-_=+' });
     this.cluster = new RdsCluster(this, 'Cluster', {
       ...settings,
-      databaseName: 'app',
+      databaseName: DATABASE_NAME,
       masterUsername: 'app_admin',
       masterPassword: password.result,
       // As a global member, write forwarding is set by hand (docs/migrations/4-to-5.md): it takes
@@ -206,7 +206,7 @@ export class TfAuroraDatabase extends Construct {
     new SecretsmanagerSecretVersion(this, 'SecretValue', {
       secretId: this.secret.id,
       secretString: Fn.jsonencode({
-        engine: 'postgres', host: this.cluster.endpoint, port: props.port, dbname: 'app',
+        engine: 'postgres', host: this.cluster.endpoint, port: props.port, dbname: DATABASE_NAME,
         username: 'app_admin', password: password.result, dbClusterIdentifier: this.cluster.clusterIdentifier,
       }),
     });

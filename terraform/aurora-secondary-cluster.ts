@@ -7,7 +7,7 @@ import { RdsCluster } from '@cdktf/provider-aws/lib/rds-cluster';
 import { RdsClusterInstance } from '@cdktf/provider-aws/lib/rds-cluster-instance';
 import { Fn } from 'cdktf';
 import { Construct } from 'constructs';
-import { ALARMS, AURORA_POSTGRES_VERSION } from '../core/settings';
+import { ALARMS, AURORA_POSTGRES_VERSION, SIZES } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
 import { accountAdministers, DENY_GRANTS_EXCEPT_FOR_AWS_SERVICES } from './log-encryption-key';
 import { auroraClusterBase } from './aurora-database';
@@ -105,7 +105,7 @@ export class TfAuroraSecondaryCluster extends Construct {
       kmsKeyId: key.arn,
       lifecycle: { preventDestroy: true, ignoreChanges: ['replication_source_identifier'] },
     });
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < SIZES.secondaryClusterInstances; i++) {
       new RdsClusterInstance(this, `Instance${i + 1}`, {
         clusterIdentifier: this.cluster.id, instanceClass: 'db.serverless', engine: 'aurora-postgresql', engineVersion: AURORA_POSTGRES_VERSION,
         availabilityZone: props.availabilityZones[i % props.availabilityZones.length], autoMinorVersionUpgrade: false, publiclyAccessible: false,

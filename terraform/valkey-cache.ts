@@ -9,7 +9,7 @@ import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
 import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { Password } from '@cdktf/provider-random/lib/password';
 import { Construct } from 'constructs';
-import { ALARMS, AlarmSetting, SIZES, WINDOWS } from '../core/settings';
+import { ALARMS, AlarmSetting, CACHE_PORT, SIZES, WINDOWS } from '../core/settings';
 import { alarmSettings } from './alarm-topic';
 
 export interface TfValkeyCacheProps {
@@ -27,7 +27,7 @@ export interface TfValkeyCacheProps {
   readonly logRetentionDays: number;
   /**
    * Port clients connect on (TLS).
-   * @default 6380
+   * @default - `CACHE_PORT` of core/settings.ts (6380)
    */
   readonly port?: number;
   /**
@@ -48,7 +48,7 @@ export class TfValkeyCache extends Construct {
   public readonly authToken: SecretsmanagerSecret;
   public readonly port: number;
   public readonly alarms: CloudwatchMetricAlarm[] = [];
-  private readonly nodes = 2;
+  private readonly nodes = SIZES.cacheReplicas + 1;
 
   constructor(scope: Construct, id: string, props: TfValkeyCacheProps) {
     super(scope, id);
@@ -58,7 +58,7 @@ export class TfValkeyCache extends Construct {
     if (props.nodeType !== undefined && !Token.isUnresolved(props.nodeType) && !props.nodeType.startsWith('cache.')) {
       throw new Error(`TfValkeyCache nodeType must be an ElastiCache node type such as 'cache.t4g.small', got '${props.nodeType}'`);
     }
-    this.port = props.port ?? 6380;
+    this.port = props.port ?? CACHE_PORT;
     const securityGroup = new SecurityGroup(this, 'SecurityGroup', { vpcId: props.vpcId, description: 'Valkey cache' });
     props.clientSecurityGroupIds.forEach((client, i) => new VpcSecurityGroupIngressRule(this, `FromClient${i + 1}`, {
       securityGroupId: securityGroup.id, referencedSecurityGroupId: client, ipProtocol: 'tcp', fromPort: this.port, toPort: this.port,

@@ -147,6 +147,7 @@ describe('no engine holds a number of the settings table', () => {
       'maxReceiveCount: 5', '?? 5', 'Duration.days(14)', 'Duration.days(4)', '14 * 86400', '4 * 86400',
       'defaultInstanceWarmup: 180', 'Duration.minutes(3)', 'defaultCooldown: 300', 'Duration.minutes(5),\n      signals',
       'Duration.days(90)', 'expirationDays: 90', 'Duration.days(30)', 'ExpirationDays: 30', 'Duration.days(1)', 'daysAfterInitiation: 1',
+      'RetentionDays.ONE_MONTH', '?? 6380', '?? 0.5', 'Capacity ?? 2;', 'Capacity ?? 6;', 'i < 2;', 'nodes = 2', 'instances ?? 2', 'replicas ?? 1', "?? 'app'", "Name: 'app'", "dbname: 'app'",
       'ExpirationDays: 1', '?? 2000', 'Duration.seconds(30)', 'originReadTimeout: 30', 'minCapacity ?? 1', 'maxCapacity ?? 4;', 'maxCapacity ?? 4]', 'maxSize: props.maxCapacity ?? 4',
     ];
     const offenders = files.flatMap((file) => literals.filter((l) => read(file).includes(l)).map((l) => `${file}: ${l}`));

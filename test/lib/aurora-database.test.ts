@@ -27,7 +27,7 @@ describe('AuroraDatabase', () => {
         DeletionProtection: true,
         EnableIAMDatabaseAuthentication: true,
         BackupRetentionPeriod: 7,
-        ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 4 },
+        ServerlessV2ScalingConfiguration: { MinCapacity: 0.5, MaxCapacity: 8 },
         EnableCloudwatchLogsExports: ['postgresql'],
       }),
     });
