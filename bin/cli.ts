@@ -26,10 +26,22 @@ const tools = () => ({
 
 const ROOT = path.join(__dirname, '..');
 
+// `growth-stages list | head`: a reader that stops early is not a failure.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 function fail(message: string): never {
   process.stderr.write(`growth-stages: ${message}\n`);
   process.exit(2);
 }
+
+/** An option whose value is one of `values`, refused in the project's one-line format. */
+const choiceOption = (flags: string, description: string, values: string[]) => {
+  const option = new Option(flags, description).choices(values);
+  return option.argParser((value: string) => values.includes(value) ? value : fail(`invalid --${option.attributeName()} ${JSON.stringify(value)}; accepted: ${values.join(', ')}`));
+};
 
 /** `-c key=value`, repeatable, as `cdk synth -c` takes it. */
 const contextOption = () => new Option('-c, --context <key=value>', 'a configuration value on top of cdk.json (repeatable), as `cdk synth -c` takes it')
@@ -81,6 +93,8 @@ function warnInactiveKeys(stages: StageNumber[], pairs?: string[]) {
  * synthesized when it cannot be written.
  */
 function writableDirectory(dir: string): string {
+  // path.resolve('') is the current directory: an empty value would write into the project.
+  if (dir.trim() === '') fail(`invalid --out ${JSON.stringify(dir)}; accepted: a directory path`);
   const full = path.resolve(dir);
   const missing: string[] = [];
   for (let d = full; !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
@@ -125,7 +139,7 @@ program.command('list')
 program.command('synth')
   .description('synthesize a stage: CloudFormation as `cdk synth -c stage=N` does, or Terraform JSON (CDK for Terraform)')
   .argument('<stage>', STAGE_CHOICES)
-  .addOption(new Option('--engine <engine>', 'synthesis engine').choices(['cdk', 'terraform']).default('cdk'))
+  .addOption(choiceOption('--engine <engine>', 'synthesis engine', ['cdk', 'terraform']).default('cdk'))
   .option('--out <dir>', 'output directory (default: cdk.out, or cdktf.out with --engine terraform)')
   .addOption(contextOption())
   .action((stageArg: string, options: { engine: 'cdk' | 'terraform'; out?: string; context?: string[] }) => {
@@ -222,7 +236,7 @@ program.command('rehearse')
 program.command('diagram')
   .description('an architecture diagram of a stage, generated from its synthesized templates')
   .argument('<stage>', STAGE_CHOICES)
-  .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot']).default('mermaid'))
+  .addOption(choiceOption('--format <format>', 'output format', ['mermaid', 'dot']).default('mermaid'))
   .addOption(contextOption())
   .action((stageArg: string, options: { format: 'mermaid' | 'dot'; context?: string[] }) => {
     const stage = parseStage('stage', stageArg);

@@ -85,7 +85,7 @@ export const STAGES: readonly StageDefinition[] = [
   {
     number: 1,
     name: 'single-box',
-    adds: 'one Graviton instance running the app and PostgreSQL; data on its own EBS volume with daily snapshots; Elastic IP; alarms',
+    adds: 'one Graviton instance running the app and PostgreSQL; data on its own encrypted EBS volume with daily snapshots; Elastic IP; alarms',
     removes: 'nothing yet: the cheapest, fastest thing to ship',
     moveUpWhen: 'CPU or memory stays above 70 % at peak, or the app and database compete for the box',
     moveUpAlarms: moveUpAlarmsOf('single-box'),
@@ -94,7 +94,7 @@ export const STAGES: readonly StageDefinition[] = [
   {
     number: 2,
     name: 'split-db',
-    adds: 'Aurora PostgreSQL Serverless v2 in isolated subnets (TLS, backups, deletion protection); the box runs only the app',
+    adds: 'Aurora PostgreSQL Serverless v2 in isolated subnets (TLS only, backups, deletion protection); the box runs only the app',
     removes: 'the app and the database fighting for one machine; one failure taking both down',
     moveUpWhen: 'the single web instance saturates, or its downtime (patching, failure) is no longer acceptable',
     moveUpAlarms: moveUpAlarmsOf('split-db'),
@@ -121,7 +121,7 @@ export const STAGES: readonly StageDefinition[] = [
   {
     number: 5,
     name: 'multi-region',
-    adds: 'a second region, Aurora Global Database, Route 53 health checks and failover, CloudFront origin failover',
+    adds: 'a second region on its own address range, Aurora Global Database with write forwarding, Route 53 health checks and failover, CloudFront origin failover',
     removes: 'a whole-region outage taking the site down',
     moveUpWhen: 'the top of the ladder: scale each tier within its region',
     moveUpAlarms: moveUpAlarmsOf('multi-region'),

@@ -41,7 +41,9 @@ describe.each(STAGES.map((s) => [s.number, s.name] as const))('stage %i %s', (st
   });
 
   test('README: its row in the ladder and its diagram block', () => {
-    expect(README).toContain(`| ${stage} | \`${name}\` |`);
+    // The whole row, as `growth-stages list` says it (core/stages.ts).
+    const { adds, removes, moveUpWhen } = STAGES[stage - 1];
+    expect(README).toContain(`| ${stage} | \`${name}\` | ${adds} | ${removes} | ${moveUpWhen} |`);
     expect(README).toMatch(new RegExp(`<!-- diagram: stage ${stage} -->\\n\`\`\`mermaid\\n[\\s\\S]+?\\n\`\`\`\\n<!-- /diagram: stage ${stage} -->`));
   });
 

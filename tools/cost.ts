@@ -251,7 +251,7 @@ function unitOf(line: CostLine): string {
 
 /** One row of totals per stage, for `cost 1..5`: what each step up the ladder costs. */
 export function renderCostRange(estimates: CostEstimate[]): string {
-  const out = [`Monthly estimate per stage. Prices: ${estimates[0].priceSource}.`,
+  const out = [`Monthly estimate per stage (hardening ${estimates[0].hardening}). Prices: ${estimates[0].priceSource}.`,
     'Usage assumptions are this command\'s flags (defaults unless set); `cost <stage>` itemizes one stage.', ''];
   const label = (e: CostEstimate) => `${e.stage} ${STAGES[e.stage - 1].name}`;
   const width = Math.max(...estimates.map((e) => label(e).length)) + 2;

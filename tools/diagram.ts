@@ -167,7 +167,7 @@ function regionalPart(resources: Array<[string, any]>, region: string, p: string
   }
   if (volumes.length) {
     const attached = instances.length > 0;
-    add('volume', attached ? 'EBS data volume, daily snapshots' : 'EBS data volume (retired, kept)', 'region', 'database');
+    add('volume', attached ? 'EBS data volume, daily snapshots' : 'EBS data volume (detached, kept)', 'region', 'database');
     if (attached && !edges.some((e) => e.to === p + 'volume')) edge('box', 'volume', 'copied into Aurora once');
   }
   for (const [clusterId, cluster] of clusters) {

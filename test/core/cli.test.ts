@@ -21,6 +21,12 @@ test('synth writes what cdk synth writes', () => {
   }
 });
 
+test('a reader that stops early (list | head -1) ends the command quietly', () => {
+  const result = spawnSync('bash', ['-c', `node ${JSON.stringify(BIN)} list | head -1`], { encoding: 'utf8' });
+  expect(result.stdout).toBe('1 single-box\n');
+  expect(result.stderr).toBe('');
+});
+
 test('list --json prints the five stages in order', () => {
   const result = run('list', '--json');
   expect(result.status).toBe(0);
@@ -83,6 +89,9 @@ test('cost 1..2 prints one row of totals per stage', () => {
   const text = run('cost', '1..2');
   expect(text.stdout).toMatch(/^1 single-box +us-east-1 +\d+\.\d\d *$/m);
   expect(text.stdout).toMatch(/^2 split-db +us-east-1 +\d+\.\d\d +\+\d+\.\d\d$/m);
+  // The level priced is in the header, as `cost <stage>` says it.
+  expect(text.stdout).toContain('(hardening standard)');
+  expect(run('cost', '1..2', '-c', 'hardening=strict').stdout).toContain('(hardening strict)');
 });
 
 test('list names the move-up alarms of each stage', () => {
@@ -123,7 +132,11 @@ test.each([
   [['advise', '--availability', '101'], /invalid --availability "101"; accepted: a number from 50 to 99.9999/],
   [['synth', '9'], /invalid stage "9"; accepted: 1-5 or single-box/],
   [['synth'], /missing required argument 'stage'/],
-  [['synth', '2', '--engine', 'pulumi'], /Allowed choices are cdk/],
+  [['synth', '2', '--engine', 'pulumi'], /invalid --engine "pulumi"; accepted: cdk, terraform/],
+  [['diagram', '2', '--format', 'png'], /invalid --format "png"; accepted: mermaid, dot/],
+  // An empty --out resolved to the current directory and wrote the templates into the project.
+  [['synth', '2', '--out', ''], /invalid --out ""; accepted: a directory path/],
+  [['synth', '2', '--engine', 'terraform', '--out', ' '], /invalid --out " "; accepted: a directory path/],
   [['frobnicate'], /unknown command 'frobnicate'/],
   [['diff', '2', '2'], /<from> and <to> are both stage 2; accepted: two different stages/],
   [['diff', '1', 'huge'], /invalid <to> "huge"; accepted: 1-5 or single-box/],

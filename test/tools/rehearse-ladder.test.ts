@@ -40,6 +40,8 @@ describe('ladder steps', () => {
     expect(r.windows[0].estimate.minSeconds).toBeGreaterThan(15 * 60);
     expect(r.runbook.dnsStep).toMatchObject({ file: 'docs/migrations/2-to-3.md', number: 5 });
     expect(renderRehearsal(r, false)).toContain('until DNS moves');
+    // The way out is named after the verdict, not only inside the runbook's downtime paragraph.
+    expect(renderRehearsal(r, false)).toContain('step 2 of docs/migrations/2-to-3.md rehearses `npx growth-stages rehearse 2 3 -c keepBox=true`');
   });
 
   test('2 -> 3 as the runbook does it: keepBox=true keeps serving through the box, and the load balancer serves before DNS moves', () => {

@@ -79,8 +79,11 @@ export interface Rehearsal {
   /** From the diff. */
   readonly data: DataResource[];
   readonly brokenReferences: BrokenReference[];
-  /** The runbook step that moves DNS, and the downtime the runbooks state (moves only). */
-  readonly runbook: { readonly dnsStep: RunbookStep | null; readonly downtime: RunbookDowntime[] };
+  /**
+   * The runbook step that moves DNS, the downtime the runbooks state, and the steps that rehearse
+   * this same move with other settings (a two-deploy move's first deploy: moves only).
+   */
+  readonly runbook: { readonly dnsStep: RunbookStep | null; readonly downtime: RunbookDowntime[]; readonly rehearsals: RunbookStep[] };
   /** Seconds the whole deploy takes, by the timing table. */
   readonly duration: { readonly minSeconds: number; readonly maxSeconds: number };
   readonly verdict: { readonly accepted: boolean; readonly serving: boolean };
@@ -196,7 +199,11 @@ export function rehearse(input: RehearseInput): Rehearsal {
     windows,
     data: diff.data,
     brokenReferences: diff.brokenReferences,
-    runbook: { dnsStep: books.steps.find((s) => s.section === 'step' && /\b(point|move)s? DNS\b/i.test(s.text)) ?? null, downtime: books.downtime },
+    runbook: {
+      dnsStep: books.steps.find((s) => s.section === 'step' && /\b(point|move)s? DNS\b/i.test(s.text)) ?? null,
+      downtime: books.downtime,
+      rehearsals: books.steps.filter((s) => s.section === 'step' && s.text.includes(`growth-stages rehearse ${input.from.stage} ${input.to.stage} -`)),
+    },
     duration: { minSeconds: end.min, maxSeconds: end.max },
     verdict: { accepted: !conflicts.some((c) => c.severity !== 'notice'), serving: windows.length === 0 },
   };

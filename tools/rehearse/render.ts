@@ -101,5 +101,10 @@ export function renderRehearsal(r: Rehearsal, color: boolean): string {
   lines.push(paint(ok ? 'green' : 'red', ok
     ? 'Rehearsed clean: AWS accepts every step and users are served throughout.'
     : `Not clean: ${[!r.verdict.accepted && 'AWS would refuse a step', !r.verdict.serving && `${r.windows.length} outage window(s)`].filter(Boolean).join('; ')}.`));
+  // A two-deploy move: say how the runbook's first deploy is rehearsed.
+  for (const step of ok ? [] : r.runbook.rehearsals) {
+    const command = /`(npx growth-stages rehearse [^`]+)`/.exec(step.text)?.[1];
+    if (command) lines.push(`The runbook makes this move in more than one deploy: step ${step.number} of ${step.file} rehearses \`${command}\`.`);
+  }
   return lines.join('\n') + '\n';
 }
