@@ -51,6 +51,9 @@ const targets: Array<{ name: string; command: string; args: (out: string) => str
   ...BUILT_STAGES.slice(1).map((to) => ({ name: `\`growth-stages diff ${to - 1} ${to}\` (warm cache)`, command: CLI, args: () => ['diff', String(to - 1), String(to), '--json'] })),
   // The same pairs rehearsed (exit 3 for a move that is not clean in one deploy is an answer, not a failure).
   ...BUILT_STAGES.slice(1).map((to) => ({ name: `\`growth-stages rehearse ${to - 1} ${to}\` (warm cache)`, command: CLI, args: () => ['rehearse', String(to - 1), String(to), '--json'], ok: [0, 3] })),
+  // The rows above start the binaries directly; through npx, as the docs show, each command starts this much later.
+  { name: '`npx growth-stages list` (npx start-up included)', command: 'npx', args: () => ['growth-stages', 'list'] },
+  { name: '`node bin/growth-stages.js list` (without npx)', command: CLI, args: () => ['list'] },
 ];
 const outs = targets.map(() => fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-bench-')));
 const times: number[][] = targets.map(() => []);
