@@ -4,13 +4,15 @@
  * the same recipes.
  */
 import { App, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { GrowthConfig } from '../core/config';
 import { STAGES, StageNumber } from '../core/stages';
 import { metricOptions } from '../lib/alarms';
 import { DATA_MOUNT } from '../lib/app-instance';
+import { JobQueue } from '../lib/job-queue';
 import { SingleBox } from '../lib/single-box';
+import { ValkeyCache } from '../lib/valkey-cache';
 import { WebTier } from '../lib/web-tier';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import {
   appTierBehindCloudFront, auroraDatabase, boxDatabase, CeilingMetrics, dashboard, DatabaseAccess, databaseAccess, dataVolume, edge, foundation,
   Foundation, globalDatabase, jobQueue, keepPublishedOutput, keptStage2Box, moveUpAlarms, openToInternet, originVerifyValue, secondaryDatabase,
@@ -92,8 +94,8 @@ export function buildStage(app: App, config: GrowthConfig): Foundation {
 /** A region's tier behind CloudFront: Valkey, the job queue, and the app instances and workers. */
 interface Regional {
   readonly web: WebTier;
-  readonly cache: ReturnType<typeof valkeyCache>;
-  readonly queue: ReturnType<typeof jobQueue>;
+  readonly cache: ValkeyCache;
+  readonly queue: JobQueue;
 }
 
 function regionalTier(f: Foundation, database: DatabaseAccess, headerValue: string): Regional {
