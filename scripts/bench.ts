@@ -42,7 +42,7 @@ function median(values: number[]): number {
 // Rounds interleave the floor and every stage, so a slow moment of the machine slows all of them
 // alike instead of skewing one row; each target keeps its own output folder (assets stay staged).
 const CLI = path.join(ROOT, 'bin', 'growth-stages.js');
-const FLOOR = { name: 'trivial one-stack app (floor)', command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '--app', 'npx tsx scripts/trivial-app.ts'] };
+const FLOOR = { name: 'trivial one-stack app (floor)', command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '--app', 'node -r tsx/cjs scripts/trivial-app.ts'] };
 const targets: Array<{ name: string; command: string; args: (out: string) => string[]; ok?: number[] }> = testsOnly ? [FLOOR] : [
   FLOOR,
   ...BUILT_STAGES.map((stage) => ({ name: `stage ${stage}`, command: CDK, args: (out: string) => ['synth', '-q', '-o', out, '-c', `stage=${stage}`] })),
