@@ -164,6 +164,33 @@ describe('in process', () => {
     }
   });
 
+  // A cache that does not answer fails the call within the timeout, and queues nothing to run later.
+  test('a store whose cache does not answer rejects within the timeout and keeps no command', async () => {
+    const absent = new ValkeyStore('redis://127.0.0.1:1', 300);
+    try {
+      const started = Date.now();
+      await expect(absent.set('test:absent', 'late', 5)).rejects.toThrow(/timed out/);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(absent.client.offlineQueue.length).toBe(0);
+    } finally {
+      await absent.close();
+    }
+  });
+
+  test('a connected store fails at once while its cache reconnects, queueing nothing', async () => {
+    const store = new ValkeyStore(CACHE_URL, 2000);
+    try {
+      await store.set('test:connected', 'yes', 5);
+      store.client.disconnect(true);
+      const started = Date.now();
+      await expect(store.get('test:connected')).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(200);
+      expect(store.client.offlineQueue.length).toBe(0);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('cache-aside misses, then hits until the entry expires', async () => {
     const key = `test:${Date.now()}`;
     let loads = 0;

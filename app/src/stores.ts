@@ -31,30 +31,40 @@ export class PostgresStore implements KeyValueStore {
 }
 
 /**
- * Valkey (or Redis) with every command bounded: a slow cache fails fast instead of hanging.
- * Commands sent while the client (re)connects wait in its offline queue, so an instance that
- * listens before its first connection is up does not drop the first sessions; the timeout
- * still bounds them, and a failed reconnect attempt flushes the queue (maxRetriesPerRequest).
+ * Valkey (or Redis) with every command bounded: a slow or absent cache fails fast instead of
+ * hanging, and no command is queued to run later (a late `SET` could overwrite a newer session).
+ * The one wait is for the first connection: an instance listens before it is up, so the first
+ * commands wait for it, bounded by the timeout, instead of failing at once.
  */
 export class ValkeyStore implements KeyValueStore {
   readonly client: Valkey;
+  private readonly firstReady: Promise<void>;
 
   constructor(url: string, private readonly timeoutMs: number) {
     this.client = new Valkey(url, {
       connectTimeout: timeoutMs,
       commandTimeout: timeoutMs,
       maxRetriesPerRequest: 1,
+      enableOfflineQueue: false,
       retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
     });
     this.client.on('error', () => undefined);
+    this.firstReady = new Promise((resolve) => this.client.once('ready', () => resolve()));
+  }
+
+  /** Resolves once the client has connected for the first time; later reconnects are not waited for. */
+  private connected(): Promise<void> {
+    return withTimeout(this.firstReady, this.timeoutMs, 'cache connection');
   }
 
   async get(key: string): Promise<string | undefined> {
+    await this.connected();
     const value = await withTimeout(this.client.get(key), this.timeoutMs, 'cache read');
     return value ?? undefined;
   }
 
   async set(key: string, value: string, ttlSeconds: number): Promise<void> {
+    await this.connected();
     await withTimeout(this.client.set(key, value, 'EX', ttlSeconds), this.timeoutMs, 'cache write');
   }
 
