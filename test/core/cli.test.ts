@@ -21,10 +21,12 @@ test('synth writes what cdk synth writes', () => {
   }
 });
 
-test('a reader that stops early (list | head -1) ends the command quietly', () => {
-  const result = spawnSync('bash', ['-c', `node ${JSON.stringify(BIN)} list | head -1`], { encoding: 'utf8' });
-  expect(result.stdout).toBe('1 single-box\n');
+test('a reader that stops early ends the command quietly, with its own exit code', () => {
+  // 100 KB of JSON, beyond a pipe's 64 KiB buffer: the write after `head` has gone always fails.
+  const result = spawnSync('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} rehearse 1 5 --json | head -c 10`], { encoding: 'utf8' });
+  expect(result.stdout).toBe('{\n  "schem');
   expect(result.stderr).toBe('');
+  expect(result.status).toBe(3); // 1 -> 5 in one deploy is not clean: rehearse's exit code survives
 });
 
 test('list --json prints the five stages in order', () => {
