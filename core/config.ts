@@ -189,7 +189,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const vpcCidr = parseCidr('vpcCidr', required('vpcCidr'));
   const secondaryVpcCidr = parseCidr('secondaryVpcCidr', required('secondaryVpcCidr'));
   // A default that happens to overlap a chosen vpcCidr matters only once the second region exists.
-  if ((stage.number >= 5 || text('secondaryVpcCidr') !== undefined) && cidrsOverlap(vpcCidr, secondaryVpcCidr)) {
+  if ((stage.recipe.secondRegion || text('secondaryVpcCidr') !== undefined) && cidrsOverlap(vpcCidr, secondaryVpcCidr)) {
     throw new ConfigError('secondaryVpcCidr', secondaryVpcCidr,
       `an IPv4 network from /16 to /20 that does not overlap vpcCidr "${vpcCidr}" (the regions' VPCs must be joinable), like ${suggestSecondaryCidr(vpcCidr)}`);
   }
@@ -203,7 +203,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
 
   const certificateArn = certificate('certificateArn', text('certificateArn'), region, "the load balancer's region");
   const originDomainName = hostName('originDomainName', text('originDomainName'));
-  if (stage.number === 4 && certificateArn && !originDomainName) {
+  if (stage.recipe.serving === 'cloudfront' && !stage.recipe.secondRegion && certificateArn && !originDomainName) {
     throw new ConfigError('originDomainName', '', 'with certificateArn at stage 4, the DNS name on that certificate that resolves to the load balancer (CloudFront connects to it over HTTPS)');
   }
   const zoneId = text('hostedZoneId');
@@ -215,7 +215,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
     throw new ConfigError(key, value, 'set together: hostedZoneId and hostedZoneName name one Route 53 hosted zone');
   }
   const secondaryCertificateArn = certificate('secondaryCertificateArn', text('secondaryCertificateArn'), secondaryRegion, 'the secondary region');
-  if (stage.number >= 5 && certificateArn) {
+  if (stage.recipe.secondRegion && certificateArn) {
     if (!hostedZoneName) {
       throw new ConfigError('hostedZoneName', '', 'with certificateArn at stage 5, the hosted zone whose origin names (origin-<region>.<zone>) the certificates carry');
     }
@@ -239,7 +239,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
 
   const imageId = ami('imageId', text('imageId'));
   const secondaryImageId = ami('secondaryImageId', text('secondaryImageId'));
-  if (stage.number >= 5 && imageId && !secondaryImageId) {
+  if (stage.recipe.secondRegion && imageId && !secondaryImageId) {
     throw new ConfigError('secondaryImageId', '', `with imageId at stage 5, the AMI ID of the same image in "${secondaryRegion}" (AMI IDs are regional)`);
   }
 
@@ -265,7 +265,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
 
   // A global database (stage 5) cannot pause: its clusters need at least 0.5 ACU. Elsewhere 0
   // (auto-pause) is accepted when set explicitly: the first request after idle waits ~15 s.
-  const global = stage.number >= 5;
+  const global = Boolean(stage.recipe.secondRegion);
   const dbMinCapacity = acu('dbMinCapacity', required('dbMinCapacity'), global ? 0.5 : 0);
   const dbMaxCapacity = acu('dbMaxCapacity', required('dbMaxCapacity'), Math.max(1, dbMinCapacity));
 

@@ -38,11 +38,11 @@ export interface StageRecipe {
    */
   readonly serving: 'box' | 'load-balancer' | 'cloudfront';
   /**
-   * The stage-1 volume of PostgreSQL's files: attached to the box (at stage 2 as the source of the
-   * one-time copy into Aurora), or detached and kept with its daily snapshots so that no stack
-   * deletes a volume the previous stage's box may still hold. Absent: retired with a final snapshot.
+   * The stage-1 volume of PostgreSQL's files: the box's while it serves (at stage 2 the source of
+   * the one-time copy into Aurora), then kept with its daily snapshots so that no stack deletes a
+   * volume the previous stage's box may still hold. Absent: retired with a final snapshot.
    */
-  readonly dataVolume?: 'attached' | 'detached';
+  readonly dataVolume?: boolean;
   /** Aurora PostgreSQL with this many readers beside the writer. Absent: PostgreSQL runs on the box. */
   readonly auroraReaders?: number;
   /**
@@ -89,7 +89,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'nothing yet: the cheapest, fastest thing to ship',
     moveUpWhen: 'CPU or memory stays above 70 % at peak, or the app and database compete for the box',
     moveUpAlarms: moveUpAlarmsOf('single-box'),
-    recipe: { serving: 'box', dataVolume: 'attached' },
+    recipe: { serving: 'box', dataVolume: true },
   },
   {
     number: 2,
@@ -98,7 +98,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'the app and the database fighting for one machine; one failure taking both down',
     moveUpWhen: 'the single web instance saturates, or its downtime (patching, failure) is no longer acceptable',
     moveUpAlarms: moveUpAlarmsOf('split-db'),
-    recipe: { serving: 'box', dataVolume: 'attached', auroraReaders: 0 },
+    recipe: { serving: 'box', dataVolume: true, auroraReaders: 0 },
   },
   {
     number: 3,
@@ -107,7 +107,7 @@ export const STAGES: readonly StageDefinition[] = [
     removes: 'the single web instance as a single point of failure and a capacity ceiling',
     moveUpWhen: 'database CPU or reader load climbs with traffic, or static content and slow work dominate requests',
     moveUpAlarms: moveUpAlarmsOf('load-balanced'),
-    recipe: { serving: 'load-balancer', dataVolume: 'detached', auroraReaders: 1, keepsPublished: 'data-volume' },
+    recipe: { serving: 'load-balancer', dataVolume: true, auroraReaders: 1, keepsPublished: 'data-volume' },
   },
   {
     number: 4,
@@ -128,6 +128,26 @@ export const STAGES: readonly StageDefinition[] = [
     recipe: { serving: 'cloudfront', auroraReaders: 1, secondRegion: true, keepsPublished: 'cache' },
   },
 ];
+
+/**
+ * What keeps `recipe` from being rendered, one line each: the combinations both renderers rely on.
+ * Every stage of the ladder is checked when this module loads.
+ */
+export function recipeProblems(recipe: StageRecipe): string[] {
+  const problems: string[] = [];
+  const aurora = recipe.auroraReaders !== undefined;
+  if (recipe.serving === 'box' && !recipe.dataVolume) problems.push('serving "box" needs dataVolume: the box keeps PostgreSQL, or the copy into Aurora, on it');
+  if (recipe.serving !== 'box' && !aurora) problems.push(`serving "${recipe.serving}" needs auroraReaders: a group of instances shares one database`);
+  if (recipe.secondRegion && (recipe.serving !== 'cloudfront' || !aurora)) problems.push('secondRegion needs serving "cloudfront" and Aurora: CloudFront fails over between the regions, the global database joins them');
+  const published = { 'data-volume': recipe.dataVolume, 'aurora-cluster': aurora, 'cache': recipe.serving === 'cloudfront' };
+  if (recipe.keepsPublished && !published[recipe.keepsPublished]) problems.push(`keepsPublished "${recipe.keepsPublished}" names a component the recipe does not have`);
+  return problems;
+}
+
+for (const stage of STAGES) {
+  const problems = recipeProblems(stage.recipe);
+  if (problems.length) throw new Error(`stage ${stage.number} ${stage.name}: ${problems.join('; ')}`);
+}
 
 /**
  * The label app instances show and log: `3 load-balanced`, and in stage 5's second region

@@ -276,6 +276,6 @@ export function stageDiagram(stage: StageNumber, format: 'mermaid' | 'dot' = 'me
   const { templates } = synthesizeStage(stage, options);
   const context: Record<string, unknown> = { ...projectContext(), ...options.context, stage };
   const config = parseConfig((key) => context[key]);
-  const diagram = buildDiagram(templates, config.region, stage >= 5 ? config.secondaryRegion : undefined);
+  const diagram = buildDiagram(templates, config.region, config.stage.recipe.secondRegion ? config.secondaryRegion : undefined);
   return format === 'dot' ? renderDot(diagram) : renderMermaid(diagram);
 }

@@ -11,7 +11,7 @@ import { Testing, TerraformStack } from 'cdktf';
 import { GrowthConfig, parseConfig } from '../../core/config';
 import { stackName } from '../../core/naming';
 import { projectContext } from '../../core/project-context';
-import { StageRecipe, STAGES } from '../../core/stages';
+import { recipeProblems, StageRecipe, STAGES } from '../../core/stages';
 import { buildStage } from '../../stages';
 import { terraformStageBuilder } from '../../terraform/stages';
 
@@ -63,4 +63,12 @@ test.each([
   const config = configWith(4, (s) => ({ moveUpAlarms: [...s.moveUpAlarms, { ...STAGES[0].moveUpAlarms[0] }] }));
   expect(STAGES[0].moveUpAlarms[0].signal).toBe('cpu'); // the box's: stage 4 has no box
   expect(() => render(config)).toThrow(`stage ${stage4.name} defines move-up signals its components cannot measure: cpu`);
+});
+
+test('a recipe the renderers cannot build is refused with what it lacks; the ladder\'s are whole', () => {
+  expect(STAGES.flatMap((s) => recipeProblems(s.recipe))).toEqual([]);
+  expect(recipeProblems({ serving: 'box' })).toEqual([expect.stringContaining('serving "box" needs dataVolume')]);
+  expect(recipeProblems({ serving: 'load-balancer', dataVolume: true })).toEqual([expect.stringContaining('needs auroraReaders')]);
+  expect(recipeProblems({ serving: 'load-balancer', auroraReaders: 1, secondRegion: true })).toEqual([expect.stringContaining('secondRegion needs serving "cloudfront"')]);
+  expect(recipeProblems({ serving: 'cloudfront', auroraReaders: 1, keepsPublished: 'data-volume' })).toEqual([expect.stringContaining('keepsPublished "data-volume"')]);
 });
