@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, IPolicyValidationPluginBeta1, Validations } from 'aws-cdk-lib';
 import { parseConfig } from '../../core/config';
 import { sourceCache } from '../../core/source-cache';
 import { StageNumber } from '../../core/stages';
@@ -74,6 +74,13 @@ const STRICT_ONLY_RULES = ['ct-cloudwatch-pr-2', 'ct-cloudwatch-pr-3', 'ct-ec2-p
 
 /** The strict-only Guard rules `templates` fail, by rule name (no synthesis: the plugin reads template files). */
 function guardFindings(templates: StageTemplates): string[] {
+  const files = guardRuleFiles(GUARD_RULES).map((r) => r.file).filter((f) => STRICT_ONLY_RULES.includes(path.basename(f, '.guard')));
+  expect(files).toHaveLength(STRICT_ONLY_RULES.length);
+  return findings(new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: files }), templates);
+}
+
+/** The violations `validator` reports on `templates`, as rule name and resource, sorted. */
+function findings(validator: IPolicyValidationPluginBeta1, templates: StageTemplates): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-controls-'));
   try {
     const templatePaths = Object.entries(templates).map(([name, t]) => {
@@ -81,9 +88,7 @@ function guardFindings(templates: StageTemplates): string[] {
       fs.writeFileSync(file, JSON.stringify(t));
       return file;
     });
-    const files = guardRuleFiles(GUARD_RULES).map((r) => r.file).filter((f) => STRICT_ONLY_RULES.includes(path.basename(f, '.guard')));
-    expect(files).toHaveLength(STRICT_ONLY_RULES.length);
-    const report = new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: files }).validate({ templatePaths, appConstruct: new App() });
+    const report = validator.validate({ templatePaths, appConstruct: new App() });
     return [...new Set(report.violations.map((v) => v.ruleName))].sort();
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
@@ -141,6 +146,18 @@ describe('the rule files Guard is given', () => {
     expect(chosen.some((f) => f.includes(`${path.sep}s3${path.sep}`))).toBe(true);
     expect(chosen.some((f) => f.includes(`${path.sep}apigateway${path.sep}`))).toBe(false);
   });
+});
+
+// The rule-file filter of stages/controls.ts must find what the plugin finds with every rule file:
+// checked on stage 3's standard templates (load balancer, group, Aurora, buckets), which fail controls.
+test('Guard given only the rule files naming the templates\' types finds what it finds with all of them', () => {
+  const { full, filtered } = cache.get(['filter-check', testContext(context(3, 'standard'))], () => {
+    const templates = synthesizeStage(3, { context: context(3, 'standard') }).templates;
+    const all = new CfnGuardValidator({ controlTowerRulesEnabled: true, disabledRules: RULED_OUT_CONTROLS.map((c) => c.rule) });
+    return { full: findings(all, templates), filtered: findings(controlTowerValidator(), templates) };
+  }).value;
+  expect(full.length).toBeGreaterThan(0);
+  expect(filtered).toEqual(full);
 });
 
 test('every ruled-out control is listed once, with its reason, in docs/hardening.md', () => {
