@@ -1,4 +1,7 @@
-/** Integration tests: the reference app against the PostgreSQL and Redis of scripts/services.sh. */
+/**
+ * Integration tests: the reference app against the PostgreSQL and Redis of scripts/services.sh, and
+ * the CLI's real `cdk synth`.
+ */
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
