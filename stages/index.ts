@@ -68,13 +68,15 @@ export function buildStage(app: App, config: GrowthConfig): Foundation {
     'cache-hit-rate': regional && ((s) => regional.cache.metricHitRate(Duration.seconds(s.periodSeconds))),
   };
   const moveUp = moveUpAlarms(f, metrics);
-  const assets = recipe.serving === 'cloudfront' ? staticAssets(f) : undefined;
+  // The serving tier's alarms first (the box, or the instances behind the load balancer beside a kept box).
+  const keptBox = web && box;
   dashboard(f, [
-    ...recipe.serving === 'box' ? box!.alarms : web!.alarms, ...db?.alarms ?? [], ...recipe.serving === 'box' ? [] : box?.alarms ?? [],
+    ...(web ?? box!).alarms, ...db?.alarms ?? [], ...keptBox?.alarms ?? [],
     ...regional?.cache.alarms ?? [], ...regional?.queue.alarms ?? [], ...moveUp, ...second ? [servingAlarm(f, web!)] : [],
   ]);
-  if (!assets) return f;
+  if (!regional) return f;
 
+  const assets = staticAssets(f);
   if (!second) {
     edge(f, { web: web!, assets, originVerifyValue: headerValue });
     return f;

@@ -70,8 +70,10 @@ function buildStage(app: App, config: GrowthConfig): void {
     'cache-hit-rate': tier && ((s) => ({ metricQuery: tier.cache.hitRate(s.periodSeconds) })),
   };
   const moveUp = moveUpAlarms(f, metrics);
+  // The serving tier's alarms first (the box, or the instances behind the load balancer beside a kept box).
+  const keptBox = web && box;
   dashboard(f, [
-    ...recipe.serving === 'box' ? box!.alarms : web!.alarms, ...db?.alarms ?? [], ...recipe.serving === 'box' ? [] : box?.alarms ?? [],
+    ...(web ?? box!).alarms, ...db?.alarms ?? [], ...keptBox?.alarms ?? [],
     ...tier?.cache.alarms ?? [], ...tier?.queue.alarms ?? [], ...moveUp, ...second ? [servingAlarm(f, web!)] : [],
   ]);
   if (!tier) return;

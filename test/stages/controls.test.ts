@@ -20,7 +20,8 @@ import { SOURCES, StageTemplates, synthesizeStage } from '../../tools/synth-cach
 import { synthApp, testContext, Violation } from '../support/synth';
 
 const ROOT = path.join(__dirname, '..', '..');
-const GUARD_RULES = path.join(ROOT, 'node_modules', '@cdklabs', 'cdk-validator-cfnguard', 'rules', 'control-tower', 'cfn-guard');
+/** The Control Tower rule files the plugin bundles, with the types each names. */
+const BUNDLED_RULES = guardRuleFiles(path.join(ROOT, 'node_modules', '@cdklabs', 'cdk-validator-cfnguard', 'rules', 'control-tower', 'cfn-guard'));
 const CERTIFICATE = 'arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012';
 
 /** A real deploy's settings: certificates, domains, hosted zone, alarm e-mail (a year of logs comes with strict). */
@@ -74,7 +75,7 @@ const STRICT_ONLY_RULES = ['ct-cloudwatch-pr-2', 'ct-cloudwatch-pr-3', 'ct-ec2-p
 
 /** The strict-only Guard rules `templates` fail, by rule name (no synthesis: the plugin reads template files). */
 function guardFindings(templates: StageTemplates): string[] {
-  const files = guardRuleFiles(GUARD_RULES).map((r) => r.file).filter((f) => STRICT_ONLY_RULES.includes(path.basename(f, '.guard')));
+  const files = BUNDLED_RULES.map((r) => r.file).filter((f) => STRICT_ONLY_RULES.includes(path.basename(f, '.guard')));
   expect(files).toHaveLength(STRICT_ONLY_RULES.length);
   return findings(new CfnGuardValidator({ controlTowerRulesEnabled: false, rules: files }), templates);
 }
@@ -131,17 +132,15 @@ describe.each(BUILT_STAGES)('stage %i', (stage) => {
 });
 
 describe('the rule files Guard is given', () => {
-  const rules = guardRuleFiles(GUARD_RULES);
-
   test('every bundled rule file names a resource type, so none is left out for naming none', () => {
-    expect(rules.length).toBeGreaterThan(200);
-    expect(rules.filter((r) => r.types.length === 0).map((r) => r.file)).toEqual([]);
+    expect(BUNDLED_RULES.length).toBeGreaterThan(200);
+    expect(BUNDLED_RULES.filter((r) => r.types.length === 0).map((r) => r.file)).toEqual([]);
   });
 
   test('are those naming a type the templates hold, in either quotes', () => {
-    const launchConfiguration = rules.find((r) => r.file.endsWith('ct-autoscaling-pr-5.guard'))!;
+    const launchConfiguration = BUNDLED_RULES.find((r) => r.file.endsWith('ct-autoscaling-pr-5.guard'))!;
     expect(launchConfiguration.types).toContain('AWS::AutoScaling::LaunchConfiguration'); // single-quoted there
-    const chosen = applicableRules(rules, new Set(['AWS::AutoScaling::LaunchConfiguration', 'AWS::S3::Bucket']));
+    const chosen = applicableRules(BUNDLED_RULES, new Set(['AWS::AutoScaling::LaunchConfiguration', 'AWS::S3::Bucket']));
     expect(chosen).toContain(launchConfiguration.file);
     expect(chosen.some((f) => f.includes(`${path.sep}s3${path.sep}`))).toBe(true);
     expect(chosen.some((f) => f.includes(`${path.sep}apigateway${path.sep}`))).toBe(false);
