@@ -62,8 +62,8 @@ export class WorkerGroup extends Construct {
     super(scope, id);
     const minCapacity = props.minCapacity ?? SIZES.workerCapacity.min;
     const maxCapacity = props.maxCapacity ?? SIZES.workerCapacity.max;
-    if (minCapacity < 1 || maxCapacity < minCapacity) {
-      throw new Error(`WorkerGroup needs 1 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
+    if (!Number.isInteger(minCapacity) || !Number.isInteger(maxCapacity) || minCapacity < 1 || maxCapacity < minCapacity) {
+      throw new Error(`WorkerGroup needs whole numbers 1 <= minCapacity <= maxCapacity, got ${minCapacity} and ${maxCapacity}`);
     }
     const { launchTemplate, role, userData, appLogGroup, systemLogGroup } = appLaunchTemplate(this, {
       ...props,

@@ -47,8 +47,10 @@ export class TfWorkerGroup extends Construct {
   constructor(scope: Construct, id: string, props: TfWorkerGroupProps) {
     super(scope, id);
     const [min, max] = [props.minCapacity ?? SIZES.workerCapacity.min, props.maxCapacity ?? SIZES.workerCapacity.max];
-    if (!Number.isInteger(min) || min < 0 || !Number.isInteger(max) || max < min || max < 1) {
-      throw new Error(`TfWorkerGroup needs whole numbers 0 <= minCapacity <= maxCapacity, maxCapacity at least 1, got ${min} and ${max}`);
+    // As the CDK WorkerGroup: a group of workers runs at least one (scaling reads the backlog per
+    // in-service worker, and no worker would ever take the first job).
+    if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max < min) {
+      throw new Error(`TfWorkerGroup needs whole numbers 1 <= minCapacity <= maxCapacity, got ${min} and ${max}`);
     }
     if (props.backlogPerInstance !== undefined && !(props.backlogPerInstance > 0)) {
       throw new Error(`TfWorkerGroup backlogPerInstance must be above 0 (visible jobs per worker), got ${props.backlogPerInstance}`);

@@ -95,7 +95,8 @@ describe('WorkerGroup', () => {
     });
   });
 
-  test('errors when asked for no workers', () => {
-    expect(() => build(() => ({ minCapacity: 0 }))).toThrow('WorkerGroup needs 1 <= minCapacity <= maxCapacity, got 0 and 4');
+  test('errors when asked for no workers or a fraction of one', () => {
+    expect(() => build(() => ({ minCapacity: 0 }))).toThrow('WorkerGroup needs whole numbers 1 <= minCapacity <= maxCapacity, got 0 and 4');
+    expect(() => build(() => ({ maxCapacity: 2.5 }))).toThrow('WorkerGroup needs whole numbers 1 <= minCapacity <= maxCapacity, got 1 and 2.5');
   });
 });

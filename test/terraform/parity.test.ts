@@ -22,6 +22,7 @@ import { StageTemplates, synthesizeStage } from '../../tools/synth-cache';
 import { AL2023_ARM64_PARAMETER } from '../../core/settings';
 import { TfEdge } from '../../terraform/edge';
 import { TfWebTier, TfWebTierProps } from '../../terraform/web-tier';
+import { TfWorkerGroup, TfWorkerGroupProps } from '../../terraform/worker-group';
 import { synthTerraformStage } from '../support/terraform';
 
 const TERRAFORM_STAGES = STAGES.map((s) => s.number);
@@ -241,6 +242,16 @@ describe('Terraform constructs keep the AWS rules', () => {
     };
     expect(() => new TfWebTier(new TerraformStack(Testing.app(), 'app'), 'Web', props))
       .toThrow('TfWebTier needs maxCapacity > minCapacity (a rolling update keeps minCapacity in service and adds one replacement), got minCapacity 3 and maxCapacity 3: raise maxCapacity to at least 4');
+  });
+
+  // The CDK WorkerGroup's rolling update keeps minCapacity - 1 in service, so it refuses fewer than
+  // one worker; the Terraform group refuses the same sizes (the check runs before any other prop is read).
+  test('the worker group refuses fewer than one worker and fractions, as the CDK group does', () => {
+    const build = (sizes: Pick<TfWorkerGroupProps, 'minCapacity' | 'maxCapacity'>) => () =>
+      new TfWorkerGroup(new TerraformStack(Testing.app(), 'app'), 'Workers', sizes as TfWorkerGroupProps);
+    expect(build({ minCapacity: 0 })).toThrow('TfWorkerGroup needs whole numbers 1 <= minCapacity <= maxCapacity, got 0 and 4');
+    expect(build({ maxCapacity: 2.5 })).toThrow('TfWorkerGroup needs whole numbers 1 <= minCapacity <= maxCapacity, got 1 and 2.5');
+    expect(build({ minCapacity: 3, maxCapacity: 2 })).toThrow('got 3 and 2');
   });
 
   test('the edge refuses an HTTPS origin without a name the load balancer certificate carries, and a certificate without aliases', () => {
