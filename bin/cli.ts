@@ -9,9 +9,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Command, CommanderError, Option } from 'commander';
 import { advise } from '../core/capacity';
-import { ConfigError, GrowthConfig, parseConfig } from '../core/config';
-import { checkContextKeys, inactiveKeyWarnings } from '../core/context-keys';
-import { projectContext } from '../core/project-context';
+import { ConfigError, GrowthConfig } from '../core/config';
+import { inactiveKeyWarnings } from '../core/context-keys';
+import { commandConfig, projectContext } from '../core/project-context';
 import { PRICED_REGIONS } from '../core/prices';
 import { STAGE_CHOICES, STAGES, StageNumber, findStage, moveUpAlarmName } from '../core/stages';
 import { CostAssumptions, DEFAULT_ASSUMPTIONS, estimateCost, renderCost, renderCostRange } from '../tools/cost';
@@ -60,20 +60,12 @@ function userContext(pairs: string[] = [], flag = '-c', stageAccepted = "the sta
   return context;
 }
 
-/**
- * The validated configuration of `stage`: cdk.json's context under `-c`'s, checked the way the
- * CDK and Terraform apps check it (unknown keys, empty and bad values exit 2 with one line).
- * cdk.json's own `stage`, which the command's argument replaces, is checked too.
- */
-function configure(stage: StageNumber, pairs?: string[]): { context: Record<string, unknown>; config: GrowthConfig } {
-  const project = projectContext();
-  const context: Record<string, unknown> = { ...project, ...userContext(pairs), stage };
+/** The validated configuration of `stage` (core/project-context.ts); a refusal exits 2 with its one line. */
+function configure(stage: StageNumber, pairs?: string[], scope?: string): { context: Record<string, unknown>; config: GrowthConfig } {
   try {
-    checkContextKeys(context);
-    parseConfig((key) => (key === 'stage' ? project.stage : undefined));
-    return { context, config: parseConfig((key) => context[key]) };
+    return commandConfig(projectContext(), userContext(pairs), stage, scope);
   } catch (error) {
-    if (error instanceof ConfigError) fail(`${error.key === 'stage' ? 'cdk.json' : `stage ${stage}`}: ${error.message}`);
+    if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
 }
@@ -116,14 +108,21 @@ const program = new Command('growth-stages')
   .description('AWS infrastructure for a web application at five growth stages')
   .version((require('../package.json') as { version: string }).version)
   .exitOverride()
-  .configureOutput({ outputError: (text) => process.stderr.write(`growth-stages: ${text.split('\n')[0].replace(/^error: /, '')}\n`) });
+  .configureOutput({
+    outputError: (text) => {
+      const line = text.split('\n')[0].replace(/^error: /, '');
+      // Every required argument is a stage: say what is accepted, as the commands' own refusals do.
+      const missing = /^missing required argument '(\w+)'/.exec(line);
+      process.stderr.write(`growth-stages: ${missing ? `missing argument <${missing[1]}>; accepted: ${STAGE_CHOICES}` : line}\n`);
+    },
+  });
 
 program.command('list')
   .description('the stages, what each adds and the failure mode it removes')
   .option('--json', 'print JSON')
   .addOption(contextOption())
   .action((options: { json?: boolean; context?: string[] }) => {
-    const { appName } = configure(1, options.context).config;
+    const { appName } = configure(1, options.context, '').config;
     if (options.json) {
       process.stdout.write(JSON.stringify(STAGES, null, 2) + '\n');
       return;
@@ -140,7 +139,7 @@ program.command('synth')
   .description('synthesize a stage: CloudFormation as `cdk synth -c stage=N` does, or Terraform JSON (CDK for Terraform)')
   .argument('<stage>', STAGE_CHOICES)
   .addOption(choiceOption('--engine <engine>', 'synthesis engine', ['cdk', 'terraform']).default('cdk'))
-  .option('--out <dir>', 'output directory (default: cdk.out, or cdktf.out with --engine terraform)')
+  .option('--out <dir>', "output directory (default: the project's cdk.out, or cdktf.out with --engine terraform)")
   .addOption(contextOption())
   .action((stageArg: string, options: { engine: 'cdk' | 'terraform'; out?: string; context?: string[] }) => {
     const stage = findStage(stageArg);
@@ -149,7 +148,7 @@ program.command('synth')
     const { context } = configure(stage.number, options.context);
     // The CDK app warns by itself; the Terraform app is called here.
     if (options.engine === 'terraform') warnInactiveKeys([stage.number], options.context);
-    const out = writableDirectory(options.out ?? (options.engine === 'terraform' ? 'cdktf.out' : 'cdk.out'));
+    const out = writableDirectory(options.out ?? path.join(ROOT, options.engine === 'terraform' ? 'cdktf.out' : 'cdk.out'));
     if (options.engine === 'terraform') {
       const { synthTerraform } = require('../terraform/main') as typeof import('../terraform/main');
       const stacks = synthTerraform(context, out);
@@ -276,9 +275,11 @@ program.command('cost')
       return value;
     };
     if (options.region) priced('--region', options.region);
+    // Every stage's values are checked before any warning, so a refusal is the one line printed.
+    const configs = range.map((stage) => configure(stage, pairs).config);
     warnInactiveKeys(range, pairs);
-    const estimates = range.map((stage) => {
-      const { config } = configure(stage, pairs);
+    const estimates = range.map((stage, i) => {
+      const config = configs[i];
       const region = options.region ?? priced('region', config.region);
       // Stage 5's second region is priced at its own prices.
       const secondaryRegion = stage >= 5 ? priced('secondaryRegion', config.secondaryRegion) : undefined;
@@ -329,9 +330,8 @@ function parseRange(value: string | undefined, all: boolean): StageNumber[] {
   if (all) return STAGES.map((s) => s.number);
   if (value === undefined) fail(`missing argument <stages>; accepted: ${STAGE_CHOICES}, a range like 1..5, or --all`);
   const [first, last, extra] = value.split('..');
-  if (last === undefined) return [parseStage('stages', first)];
   const from = findStage(first)?.number;
-  const to = findStage(last)?.number;
+  const to = last === undefined ? from : findStage(last)?.number;
   if (extra !== undefined || !from || !to || from > to) {
     fail(`invalid <stages> ${JSON.stringify(value)}; accepted: a stage (${STAGE_CHOICES}) or a rising range like 1..5`);
   }

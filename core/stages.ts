@@ -158,7 +158,7 @@ export function stageLabel(stage: StageDefinition, secondaryRegion?: string): st
 }
 
 /** Accepted spellings of a stage, for error messages. */
-export const STAGE_CHOICES = `1-5 or ${STAGES.map((s) => s.name).join(', ')}`;
+export const STAGE_CHOICES = `a number from 1 to 5, or a name: ${STAGES.map((s) => s.name).join(', ')}`;
 
 /** The stage for a number or name, or undefined when there is none. */
 export function findStage(value: string | number): StageDefinition | undefined {

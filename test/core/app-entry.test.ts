@@ -22,7 +22,7 @@ function runApp(context: Record<string, unknown>) {
 }
 
 test.each([
-  [{ stage: 'foo' }, 'invalid value for "stage": "foo"; accepted: 1-5 or single-box, split-db, load-balanced, cache-cdn, multi-region'],
+  [{ stage: 'foo' }, 'invalid value for "stage": "foo"; accepted: a number from 1 to 5, or a name: single-box, split-db, load-balanced, cache-cdn, multi-region'],
   [{ stage: 2, alarmEmail: 'not-an-address' }, 'invalid value for "alarmEmail": "not-an-address"; accepted: one e-mail address'],
 ])('refuses %j with exit 2, one line and no output', (context, message) => {
   const { status, stderr, written } = runApp(context);

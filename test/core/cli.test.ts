@@ -122,8 +122,8 @@ test.each([
   [['advise', '--rps', 'lots'], /invalid --rps "lots"; accepted: a number from 0 to 10000000/],
   [['advise', '--regions', '1.5'], /invalid --regions "1.5"; accepted: an integer from 1 to 2/],
   [['advise', '--availability', '101'], /invalid --availability "101"; accepted: a number from 50 to 99.9999/],
-  [['synth', '9'], /invalid stage "9"; accepted: 1-5 or single-box/],
-  [['synth'], /missing required argument 'stage'/],
+  [['synth', '9'], /invalid stage "9"; accepted: a number from 1 to 5, or a name: single-box/],
+  [['synth'], /missing argument <stage>; accepted: a number from 1 to 5, or a name: single-box/],
   [['synth', '2', '--engine', 'pulumi'], /invalid --engine "pulumi"; accepted: cdk, terraform/],
   [['diagram', '2', '--format', 'png'], /invalid --format "png"; accepted: mermaid, dot/],
   // An empty --out resolved to the current directory and wrote the templates into the project.
@@ -131,8 +131,8 @@ test.each([
   [['synth', '2', '--engine', 'terraform', '--out', ' '], /invalid --out " "; accepted: a directory path/],
   [['frobnicate'], /unknown command 'frobnicate'/],
   [['diff', '2', '2'], /<from> and <to> are both stage 2; accepted: two different stages/],
-  [['diff', '1', 'huge'], /invalid <to> "huge"; accepted: 1-5 or single-box/],
-  [['diff', '1'], /missing required argument 'to'/],
+  [['diff', '1', 'huge'], /invalid <to> "huge"; accepted: a number from 1 to 5, or a name: single-box/],
+  [['diff', '1'], /missing argument <to>; accepted: a number from 1 to 5/],
   // Issue 15: typos, empty values and values a later stage refuses, one line and exit 2 everywhere.
   [['synth', '1', '-c', 'apName=shop'], /unknown context key "apName" \(did you mean "appName"\?\)/],
   [['diff', '1', '2', '-c', 'dbMinCapacity='], /stage 1: invalid value for "dbMinCapacity": ""; accepted: a value; leave the key out for its default/],
@@ -140,6 +140,11 @@ test.each([
   [['synth', '1', '-c', 'appName'], /invalid -c "appName"; accepted: key=value/],
   [['diff', '4', '5', '-c', 'dbMinCapacity=0'], /stage 5: invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256/],
   [['cost', '3..1'], /invalid <stages> "3..1"; accepted: a stage .* or a rising range like 1..5/],
+  // Read as a range, it listed the typed value as accepted and did not mention 1..5.
+  [['cost', '1-5'], /invalid <stages> "1-5"; accepted: a stage \(a number from 1 to 5, .*\) or a rising range like 1..5/],
+  // A key without effect at stage 1 whose value is also bad: the refusal alone, not a warning first.
+  [['cost', '1', '-c', 'minCapacity=four'], /^growth-stages: -c, stage 1: invalid value for "minCapacity": "four"/],
+  [['list', '-c', 'appName=Shop'], /^growth-stages: -c: invalid value for "appName": "Shop"/],
   [['cost'], /missing argument <stages>; accepted: .*--all/],
   [['advise'], /advise needs at least one figure; accepted: --rps, --p99-ms, --db-cpu, --availability, --regions/],
   [['advise', '--json'], /advise needs at least one figure/],

@@ -1,4 +1,8 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ConfigError, DEFAULTS, parseConfig } from '../../core/config';
+import { commandConfig, projectContext } from '../../core/project-context';
 
 const parse = (values: Record<string, unknown>) => parseConfig((key) => values[key]);
 
@@ -42,9 +46,9 @@ describe('parseConfig', () => {
   });
 
   test.each([
-    ['stage', 0, '1-5 or single-box, split-db, load-balanced, cache-cdn, multi-region'],
-    ['stage', 6, '1-5 or single-box'],
-    ['stage', 'foo', '1-5 or single-box'],
+    ['stage', 0, 'a number from 1 to 5, or a name: single-box, split-db, load-balanced, cache-cdn, multi-region'],
+    ['stage', 6, 'a number from 1 to 5, or a name: single-box'],
+    ['stage', 'foo', 'a number from 1 to 5, or a name: single-box'],
     ['appName', 'Web_App', 'lowercase letters, digits and hyphens'],
     ['region', 'us-east-9', 'us-east-1, us-east-2'],
     ['secondaryRegion', 'mars-1', 'us-east-1'],
@@ -186,5 +190,45 @@ describe('parseConfig', () => {
       expect(error.message).toMatch(/^invalid value for "logRetentionDays": 30; accepted: with hardening=strict, one of 365, 400, /);
       expect(parse({ logRetentionDays: 30 }).logRetentionDays).toBe(30);
     });
+  });
+});
+
+describe('the configuration a command runs with (core/project-context.ts)', () => {
+  const refused = (run: () => unknown): string => {
+    try {
+      run();
+    } catch (error) {
+      if (error instanceof ConfigError) return error.message;
+      throw error;
+    }
+    throw new Error('accepted');
+  };
+
+  // A newcomer's broken cdk.json printed an 18-line SyntaxError trace from every command.
+  test('a cdk.json that is not JSON, or whose context is not an object, is one line naming the file', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-cdk-json-'));
+    const file = path.join(dir, 'cdk.json');
+    fs.writeFileSync(file, '{ "app": "x" "context": {} }');
+    expect(refused(() => projectContext(file))).toMatch(/^cdk\.json: not valid JSON \(.+\); accepted: a JSON object whose "context" is an object of keys and values$/);
+    fs.writeFileSync(file, '{ "context": [1] }');
+    expect(refused(() => projectContext(file))).toBe('cdk.json: "context" is [1]; accepted: a JSON object whose "context" is an object of keys and values');
+    fs.writeFileSync(file, '{ "context": { "appName": "shop" } }');
+    expect(projectContext(file)).toEqual({ appName: 'shop' });
+    fs.rmSync(dir, { recursive: true });
+  });
+
+  test("an empty stage in cdk.json is refused, as -c stage= is, though the command's argument replaces it", () => {
+    expect(refused(() => commandConfig({ stage: '' }, {}, 1)))
+      .toBe('cdk.json: invalid value for "stage": ""; accepted: a value; leave the key out for its default');
+    expect(refused(() => commandConfig({ stage: '7' }, {}, 1))).toMatch(/^cdk\.json: invalid value for "stage": "7"/);
+    expect(commandConfig({ stage: '2' }, {}, 4).config.stage.number).toBe(4);
+  });
+
+  test('a refusal says where the value came from and which stage refused it', () => {
+    expect(refused(() => commandConfig({ appName: 'Shop' }, {}, 2))).toMatch(/^cdk\.json, stage 2: invalid value for "appName": "Shop"/);
+    expect(refused(() => commandConfig({ appName: 'shop' }, { appName: 'Shop' }, 2))).toMatch(/^-c, stage 2: invalid value for "appName"/);
+    expect(refused(() => commandConfig({}, { appName: 'Shop' }, 1, ''))).toMatch(/^-c: invalid value for "appName"/);
+    expect(refused(() => commandConfig({}, { dbMinCapacity: '0' }, 5))).toMatch(/^-c, stage 5: invalid value for "dbMinCapacity": "0"/);
+    expect(commandConfig({}, { dbMinCapacity: '0' }, 4).config.dbMinCapacity).toBe(0);
   });
 });
