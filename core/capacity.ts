@@ -60,7 +60,7 @@ export const THRESHOLDS: readonly Threshold[] = [
   },
   {
     id: 'availability-multi-region', stage: 5, value: 99.95, unit: '% target above',
-    rule: 'more than one region: a single region composes to about 99.97 %', crossedBy: (w, v) => w.availability > v,
+    rule: "more than one region: one region's SLAs compose to about 99.97 % before the app's own failures, too little room under a target above 99.95 %", crossedBy: (w, v) => w.availability > v,
   },
   {
     id: 'regions', stage: 5, value: 2, unit: 'regions or more',

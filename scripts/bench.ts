@@ -76,7 +76,7 @@ const cold = seconds('npx', ['jest', '--silent']);
 const warm = median(Array.from({ length: testRuns }, () => seconds('npx', ['jest', '--silent'])));
 
 console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores, Node ${process.version}; median of ${runs} interleaved rounds`
-  + ` (tests: 1 cold run, then ${testRuns === 1 ? "1 warm run" : `the median of ${testRuns} warm runs`}); load average (1, 5, 15 min) ${loadBefore} before, ${load()} after.\n`);
+  + ` (tests: 1 cold run, then ${testRuns === 1 ? '1 warm run' : `the median of ${testRuns} warm runs`}); load average (1, 5, 15 min) ${loadBefore} before, ${load()} after.\n`);
 console.log('| what | median wall time | vs floor |');
 console.log('|---|---|---|');
 console.log(rows.join('\n'));

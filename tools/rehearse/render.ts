@@ -88,6 +88,9 @@ export function renderRehearsal(r: Rehearsal, color: boolean): string {
   lines.push('', paint('bold', 'Conflicts'));
   if (!r.conflicts.length) lines.push(paint('green', '  none: AWS accepts every step'));
   for (const c of r.conflicts) lines.push(paint(c.severity === 'notice' ? 'yellow' : 'red', `  ${conflictText(c)}`));
+  if (r.conflicts.some((c) => c.resources.some((name) => name.endsWith("'")))) {
+    lines.push(paint('dim', "  (a name ending in ' is the new resource a replacement creates while the old one still exists)"));
+  }
 
   lines.push('', paint('bold', 'Data (as `growth-stages diff` classifies it)'));
   const lose = r.data.filter((d) => DATA_LOSS.includes(d.fate));
