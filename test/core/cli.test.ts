@@ -74,6 +74,13 @@ test('synth --engine terraform says where it wrote and in which order to apply',
   }
 });
 
+// Run from docs/, synth read the project's cdk.json but wrote docs/cdk.out (newcomer walk).
+test("synth writes into the project's output directory wherever it is run from", () => {
+  const result = spawnSync(process.execPath, [BIN, 'synth', '1', '--engine', 'terraform'], { encoding: 'utf8', cwd: os.tmpdir() });
+  expect(result.status).toBe(0);
+  expect(result.stdout).toContain(`in ${path.join(__dirname, '..', '..', 'cdktf.out')};`);
+});
+
 test('cost 1..2 prints one row of totals per stage', () => {
   const result = run('cost', '1..2', '--json');
   expect(result.status).toBe(0);
