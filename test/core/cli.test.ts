@@ -142,7 +142,7 @@ test.each([
   [['diff', '1'], /missing argument <to>; accepted: a number from 1 to 5/],
   // Issue 15: typos, empty values and values a later stage refuses, one line and exit 2 everywhere.
   [['synth', '1', '-c', 'apName=shop'], /unknown context key "apName" \(did you mean "appName"\?\)/],
-  [['diff', '1', '2', '-c', 'dbMinCapacity='], /stage 1: invalid value for "dbMinCapacity": ""; accepted: a value; leave the key out for its default/],
+  [['diff', '1', '2', '-c', 'dbMinCapacity='], /-c: invalid value for "dbMinCapacity": ""; accepted: a value; leave the key out for its default/],
   [['synth', '1', '-c', 'stage=3'], /accepted: the stage as the command's argument/],
   [['synth', '1', '-c', 'appName'], /invalid -c "appName"; accepted: key=value/],
   [['diff', '4', '5', '-c', 'dbMinCapacity=0'], /stage 5: invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256/],

@@ -230,5 +230,8 @@ describe('the configuration a command runs with (core/project-context.ts)', () =
     expect(refused(() => commandConfig({}, { appName: 'Shop' }, 1, ''))).toMatch(/^-c: invalid value for "appName"/);
     expect(refused(() => commandConfig({}, { dbMinCapacity: '0' }, 5))).toMatch(/^-c, stage 5: invalid value for "dbMinCapacity": "0"/);
     expect(commandConfig({}, { dbMinCapacity: '0' }, 4).config.dbMinCapacity).toBe(0);
+    // Unknown keys and empty values are refused at every stage: no stage in the line.
+    expect(refused(() => commandConfig({}, { apName: 'shop' }, 3))).toMatch(/^-c: unknown context key "apName" \(did you mean "appName"\?\)/);
+    expect(refused(() => commandConfig({ region: ' ' }, {}, 3))).toMatch(/^cdk\.json: invalid value for "region": " "; accepted: a value/);
   });
 });
