@@ -3,7 +3,7 @@
  * Terraform app and the CLI all parse input here, so a bad value is refused the same way
  * everywhere, before anything is synthesized.
  */
-import { SIZES } from './settings';
+import { ORIGIN_RECORD_LABELS, SIZES } from './settings';
 import { findStage, STAGE_CHOICES, StageDefinition } from './stages';
 
 /** A configuration value that cannot be used; the message is one line for the user. */
@@ -221,6 +221,14 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
     }
     if (!secondaryCertificateArn) {
       throw new ConfigError('secondaryCertificateArn', '', `with certificateArn at stage 5, a certificate in "${secondaryRegion}" for the second load balancer`);
+    }
+  }
+  if (stage.recipe.secondRegion && hostedZoneName && originDomainName) {
+    // Route 53 refuses the records stage 5 creates where a plain record of the same name exists.
+    const created = [ORIGIN_RECORD_LABELS.failover, ...[region, secondaryRegion].map((r) => `${ORIGIN_RECORD_LABELS.region}-${r}`)].map((label) => `${label}.${hostedZoneName}`);
+    if (created.includes(originDomainName)) {
+      throw new ConfigError('originDomainName', originDomainName,
+        `at stage 5 a name other than the ones it creates in the zone (${created.join(', ')}): Route 53 refuses a failover or alias record beside your own record of the same name`);
     }
   }
   const domainName = hostName('domainName', text('domainName'));

@@ -459,6 +459,14 @@ export const DATABASE_NAME = 'app';
  */
 export const ORIGIN_VERIFY_HEADER = 'X-Origin-Verify';
 
+/**
+ * Stage 5's origin names in the hosted zone: `origin-<region>.<zone>` for each region, and
+ * `origin-failover.<zone>` for the write paths, a Route 53 failover record over both. Not
+ * `origin.<zone>`: stage 4's runbook has users create that name by hand as `originDomainName`, and
+ * Route 53 refuses failover records beside a plain record of the same name and type.
+ */
+export const ORIGIN_RECORD_LABELS = { region: 'origin', failover: 'origin-failover' } as const;
+
 /** The AWS-managed prefix list of CloudFront's origin-facing addresses (as `CloudFrontPrefixList`). */
 export const CLOUDFRONT_ORIGIN_FACING = 'com.amazonaws.global.cloudfront.origin-facing';
 

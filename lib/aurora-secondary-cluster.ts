@@ -118,10 +118,13 @@ export class AuroraSecondaryCluster extends Construct {
       parameters: { 'rds.force_ssl': '1', 'log_min_duration_statement': '1000' },
     });
     // RDS creates the log group on first export; creating it first sets its retention without a custom resource.
+    // Its name is fixed by RDS: kept when the stack is deleted (its logs stay readable), but deleted
+    // when the create that made it fails (RetainExceptOnCreate), so a retried create does not find
+    // "already exists". After a roll back to stage 4, delete it before moving up again.
     const log = new logs.LogGroup(this, 'PostgresqlLog', {
       logGroupName: `/aws/rds/cluster/${props.clusterIdentifier}/postgresql`,
       retention: props.logRetention ?? SIZES.logRetentionDays as logs.RetentionDays,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE,
     });
 
     this.cluster = new rds.CfnDBCluster(this, 'Resource', {

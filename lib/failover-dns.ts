@@ -19,8 +19,14 @@ export interface FailoverRegion {
 export interface FailoverDnsProps {
   /** The hosted zone of the records. */
   readonly zone: route53.IHostedZone;
-  /** Label of the failover record under the zone, e.g. `origin` for `origin.example.com`. */
+  /** Label of the per-region records under the zone: `origin` for `origin-<region>.example.com`. */
   readonly recordName: string;
+  /**
+   * Label of the failover record under the zone, e.g. `origin-failover` for
+   * `origin-failover.example.com`. Route 53 refuses it where a plain record of that name exists.
+   * @default - `recordName`
+   */
+  readonly failoverRecordName?: string;
   /** The primary region, served while healthy. */
   readonly primary: FailoverRegion;
   /** The secondary region, served while the primary is unhealthy. */
@@ -34,7 +40,7 @@ export interface FailoverDnsProps {
  * addressing one region directly (CloudFront's origin group, smoke tests).
  */
 export class FailoverDns extends Construct {
-  /** The failover name, e.g. `origin.example.com`. */
+  /** The failover name, e.g. `origin-failover.example.com`. */
   public readonly failoverName: string;
   /** Per region, the name that always points at that region. */
   public readonly regionNames: Record<string, string> = {};
@@ -43,7 +49,7 @@ export class FailoverDns extends Construct {
   constructor(scope: Construct, id: string, props: FailoverDnsProps) {
     super(scope, id);
     const zoneName = props.zone.zoneName.replace(/\.$/, '');
-    this.failoverName = `${props.recordName}.${zoneName}`;
+    this.failoverName = `${props.failoverRecordName ?? props.recordName}.${zoneName}`;
     for (const [role, region] of [['Primary', props.primary], ['Secondary', props.secondary]] as const) {
       const check = new route53.CfnHealthCheck(this, `${role}HealthCheck`, {
         healthCheckConfig: {

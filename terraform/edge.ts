@@ -2,6 +2,7 @@ import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distr
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { ITerraformDependable } from 'cdktf';
 import { Construct } from 'constructs';
 import { ALARMS, SIZES } from '../core/settings';
 import { alarmMetric, alarmSettings } from './alarm-topic';
@@ -49,6 +50,11 @@ export interface TfEdgeProps {
    * origin group) and the write paths, with the name they go to (a Route 53 failover name).
    */
   readonly failover?: { readonly domainName: string; readonly writePaths: string[]; readonly writeDomainName?: string };
+  /**
+   * What the distribution waits for: the DNS records of origin names it takes as plain strings,
+   * so no edge location resolves a name before it exists (and caches NXDOMAIN).
+   */
+  readonly dependsOn?: ITerraformDependable[];
   /** Requests one IP may make in 5 minutes. @default - `SIZES.webAclRateLimitPer5Minutes` of core/settings.ts (2000) */
   readonly rateLimitPer5Minutes?: number;
 }
@@ -114,6 +120,7 @@ export class TfEdge extends Construct {
     const dynamic = { cachePolicyId: CACHING_DISABLED, originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER, compress: true, viewerProtocolPolicy: redirect };
     const failover = props.failover;
     this.distribution = new CloudfrontDistribution(this, 'Site', {
+      dependsOn: props.dependsOn,
       enabled: true,
       comment: 'Site: dynamic paths from the load balancer, /static/* from S3',
       httpVersion: 'http2and3',

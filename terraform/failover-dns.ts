@@ -16,8 +16,14 @@ export interface TfFailoverDnsProps {
   readonly zoneId: string;
   /** The zone's domain name, e.g. `example.com`. */
   readonly zoneName: string;
-  /** Label of the failover record, e.g. `origin`. */
+  /** Label of the per-region records: `origin` for `origin-<region>.<zone>`. */
   readonly recordName: string;
+  /**
+   * Label of the failover record, e.g. `origin-failover`. Route 53 refuses it where a plain record
+   * of that name exists.
+   * @default - `recordName`
+   */
+  readonly failoverRecordName?: string;
   /** The region served while its serving alarm is OK. */
   readonly primary: TfFailoverRegion;
   /** The region served when the primary's alarm fires; another region. */
@@ -33,13 +39,15 @@ export interface TfFailoverDnsProps {
 export class TfFailoverDns extends Construct {
   public readonly failoverName: string;
   public readonly regionNames: Record<string, string> = {};
+  /** Every record, for what must wait until the names resolve. */
+  public readonly records: Route53Record[] = [];
 
   constructor(scope: Construct, id: string, props: TfFailoverDnsProps) {
     super(scope, id);
     if (props.primary.region === props.secondary.region) {
       throw new Error(`TfFailoverDns primary and secondary are both in ${props.primary.region}: fail over to another region`);
     }
-    this.failoverName = `${props.recordName}.${props.zoneName}`;
+    this.failoverName = `${props.failoverRecordName ?? props.recordName}.${props.zoneName}`;
     for (const [role, region] of [['Primary', props.primary], ['Secondary', props.secondary]] as const) {
       const check = new Route53HealthCheck(this, `${role}HealthCheck`, {
         type: 'CLOUDWATCH_METRIC',
@@ -49,12 +57,12 @@ export class TfFailoverDns extends Construct {
         tags: { Name: `${this.failoverName} ${region.region}` },
       });
       const alias = { name: region.loadBalancerDnsName, zoneId: region.loadBalancerZoneId, evaluateTargetHealth: true };
-      new Route53Record(this, `${role}Record`, {
+      const failoverRecord = new Route53Record(this, `${role}Record`, {
         zoneId: props.zoneId, name: this.failoverName, type: 'A', setIdentifier: `${role.toLowerCase()}-${region.region}`,
         failoverRoutingPolicy: { type: role.toUpperCase() }, healthCheckId: check.id, alias,
       });
       const regionName = `${props.recordName}-${region.region}.${props.zoneName}`;
-      new Route53Record(this, `${role}RegionRecord`, { zoneId: props.zoneId, name: regionName, type: 'A', alias });
+      this.records.push(failoverRecord, new Route53Record(this, `${role}RegionRecord`, { zoneId: props.zoneId, name: regionName, type: 'A', alias }));
       this.regionNames[region.region] = regionName;
     }
   }

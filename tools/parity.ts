@@ -91,7 +91,8 @@ export function cloudFormationParity(templates: StageTemplates): ParitySummary {
     'Alarm metrics': list(of('AWS::CloudWatch::Alarm').filter((a) => !a.AlarmName)
       .map((a) => (a.Metrics ? a.Metrics.find((m: any) => m.Expression).Expression : `${a.Namespace}/${a.MetricName}`))),
     'Log retention (days)': list(new Set([...logGroups.map((r) => r.Properties.RetentionInDays), ...retentionOnly])),
-    'Log groups kept on removal': list(new Set(logGroups.map((r) => (r.DeletionPolicy === 'Retain' ? 'yes' : 'no')))),
+    // RetainExceptOnCreate keeps it on removal too (it deletes only what a failed create made).
+    'Log groups kept on removal': list(new Set(logGroups.map((r) => (['Retain', 'RetainExceptOnCreate'].includes(r.DeletionPolicy) ? 'yes' : 'no')))),
     'Log groups encrypted with': list(new Set(logGroups.map((r) => (r.Properties.KmsKeyId ? 'a KMS key of the stack' : 'the CloudWatch Logs key')))),
     'KMS keys refuse grants except for AWS services': list(new Set(of('AWS::KMS::Key').map((k) => String(k.KeyPolicy.Statement.some(denyGrants))))),
     'Public subnets assign public IPs': String(of('AWS::EC2::Subnet').filter((sn) => sn.MapPublicIpOnLaunch === true).length),

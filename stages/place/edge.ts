@@ -9,6 +9,7 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as route53 from 'aws-cdk-lib/aws-route53';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { EDGE_REGION, servingAlarmName, WRITE_PATHS } from '../../core/naming';
+import { ORIGIN_RECORD_LABELS } from '../../core/settings';
 import { AccessLogBucket } from '../../lib/access-log-bucket';
 import { AlarmTopic } from '../../lib/alarm-topic';
 import { EdgeDistribution, EdgeFailover } from '../../lib/edge-distribution';
@@ -40,7 +41,8 @@ function failoverRegion(f: Foundation, web: WebTier): FailoverRegion {
 /**
  * Stage 5's origins: without a hosted zone, the two load balancers' own names (reads fail over,
  * writes stay on the primary); with one, names in the zone (`origin-<region>.<zone>`, which the
- * load balancers' certificates can carry) and the failover name `origin.<zone>` for writes.
+ * load balancers' certificates can carry) and the failover name `origin-failover.<zone>` for writes
+ * (core/settings.ts `ORIGIN_RECORD_LABELS`).
  */
 function failoverOrigins(stack: Stack, f: Foundation, web: WebTier, secondary: NonNullable<EdgeOptions['secondary']>) {
   const { hostedZoneId, hostedZoneName } = f.config;
@@ -49,13 +51,15 @@ function failoverOrigins(stack: Stack, f: Foundation, web: WebTier, secondary: N
   }
   const dns = new FailoverDns(stack, 'OriginDns', {
     zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId, zoneName: hostedZoneName }),
-    recordName: 'origin',
+    recordName: ORIGIN_RECORD_LABELS.region,
+    failoverRecordName: ORIGIN_RECORD_LABELS.failover,
     primary: failoverRegion(f, web),
     secondary: failoverRegion(secondary.foundation, secondary.web),
   });
   return {
     primary: dns.regionNames[f.region],
     failover: { domainName: dns.regionNames[secondary.foundation.region], writePaths: [...WRITE_PATHS], writeDomainName: dns.failoverName },
+    dns,
   };
 }
 
@@ -68,7 +72,7 @@ export function edge(f: Foundation, options: EdgeOptions): EdgeDistribution {
   const stack = growthStack(f.app.node.root as App, f.config, 'edge', EDGE_REGION, true);
   stack.addStackDependency(f.app);
   const { config } = f;
-  let origins: { primary?: string; failover?: EdgeFailover } = { primary: config.originDomainName };
+  let origins: { primary?: string; failover?: EdgeFailover; dns?: FailoverDns } = { primary: config.originDomainName };
   if (options.secondary) {
     stack.addStackDependency(options.secondary.foundation.app);
     origins = failoverOrigins(stack, f, options.web, options.secondary);
@@ -93,6 +97,9 @@ export function edge(f: Foundation, options: EdgeOptions): EdgeDistribution {
     domainNames: config.domainName ? [config.domainName] : undefined,
     alarmTopic: topic.topic,
   });
+  // The distribution names the origins as plain strings: without this it would be updated while
+  // the records are created, and an edge location resolving a name too early caches NXDOMAIN.
+  if (origins.dns) site.distribution.node.addDependency(origins.dns);
   new CfnOutput(stack, 'SiteDomainName', {
     value: site.distribution.distributionDomainName,
     description: 'Point the site\'s DNS here (CNAME or Route 53 alias)',

@@ -111,6 +111,17 @@ describe('parseConfig', () => {
     expect(refusal({ hostedZoneId: 'zone-1', hostedZoneName: 'example.com' }).message).toContain('Route 53 hosted zone ID');
   });
 
+  // Route 53 refuses a failover or alias record beside a plain record of the same name and type.
+  test("at stage 5 with a zone, originDomainName may be stage 4's origin.<zone> but none of the names stage 5 creates", () => {
+    const zone = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
+    expect(parse({ stage: 5, ...zone, originDomainName: 'origin.example.com' }).originDomainName).toBe('origin.example.com');
+    for (const name of ['origin-failover.example.com', 'origin-us-east-1.example.com', 'origin-us-west-2.example.com']) {
+      expect(refusal({ stage: 5, ...zone, originDomainName: name }).message).toBe(`invalid value for "originDomainName": "${name}"; accepted: at stage 5 a name other than the ones it creates in the zone `
+        + '(origin-failover.example.com, origin-us-east-1.example.com, origin-us-west-2.example.com): Route 53 refuses a failover or alias record beside your own record of the same name');
+      expect(parse({ stage: 4, ...zone, originDomainName: name }).originDomainName).toBe(name);
+    }
+  });
+
   test('refuses a maximum capacity below the minimum', () => {
     expect(refusal({ minCapacity: 4, maxCapacity: 3 }).message).toContain('an integer from 5 to 100');
   });

@@ -54,6 +54,13 @@ describe('AuroraSecondaryCluster', () => {
     expect(cluster.DependsOn).toEqual([expect.stringMatching(/^DbPostgresqlLog/)]);
   });
 
+  // Its name is fixed by RDS: retained after a failed first create, it would make the retry fail
+  // with "already exists". Kept when the stack is deleted later (its logs stay readable).
+  test('deletes its fixed-name log group when the create that made it fails, and keeps it otherwise', () => {
+    const [log] = Object.values(t.findResources('AWS::Logs::LogGroup')) as any[];
+    expect(log).toMatchObject({ DeletionPolicy: 'RetainExceptOnCreate', UpdateReplacePolicy: 'Retain' });
+  });
+
   test('alarms on global replication lag and CPU', () => {
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuroraGlobalDBReplicationLag', Threshold: 1000 });
     t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'CPUUtilization', Threshold: 80 });

@@ -8,6 +8,7 @@ describe('FailoverDns', () => {
   const dns = new FailoverDns(stack, 'Dns', {
     zone: route53.HostedZone.fromHostedZoneAttributes(stack, 'Zone', { hostedZoneId: 'Z0123456789ABCDEFGHIJ', zoneName: 'example.com' }),
     recordName: 'origin',
+    failoverRecordName: 'origin-failover',
     primary: { region: 'us-east-1', loadBalancerDnsName: 'a.elb.amazonaws.com', loadBalancerHostedZoneId: 'Z35SXDOTRQ7X7K', healthAlarmName: 'app-us-east-1-serving' },
     secondary: { region: 'us-west-2', loadBalancerDnsName: 'b.elb.amazonaws.com', loadBalancerHostedZoneId: 'Z1H1FL5HABSF5', healthAlarmName: 'app-us-west-2-serving' },
   });
@@ -25,11 +26,11 @@ describe('FailoverDns', () => {
   test('answers the failover name with the primary while healthy, the secondary otherwise', () => {
     const failover = records().filter((r) => r.Failover);
     expect(failover.map((r) => [r.Name, r.Failover, r.AliasTarget.DNSName, r.AliasTarget.EvaluateTargetHealth])).toEqual([
-      ['origin.example.com', 'PRIMARY', 'a.elb.amazonaws.com', true],
-      ['origin.example.com', 'SECONDARY', 'b.elb.amazonaws.com', true],
+      ['origin-failover.example.com', 'PRIMARY', 'a.elb.amazonaws.com', true],
+      ['origin-failover.example.com', 'SECONDARY', 'b.elb.amazonaws.com', true],
     ]);
     for (const r of failover) expect(r.HealthCheckId).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/HealthCheck/), 'HealthCheckId'] });
-    expect(dns.failoverName).toBe('origin.example.com');
+    expect(dns.failoverName).toBe('origin-failover.example.com');
   });
 
   test('names each region directly', () => {

@@ -111,7 +111,7 @@ test('stage 5 with a hosted zone: the same Route 53 health checks and failover r
   const cfn = cloudFormationParity(both(5, context).templates);
   const tf = terraformParity(both(5, context).stacks);
   expect(tf).toEqual(cfn);
-  expect(tf['Route 53 records']).toContain('origin.example.com A PRIMARY evaluating target health');
+  expect(tf['Route 53 records']).toContain('origin-failover.example.com A PRIMARY evaluating target health');
   expect(tf['Route 53 health checks']).toContain('CLOUDWATCH_METRIC webapp-us-west-2-serving (Unhealthy without data)');
 });
 
@@ -152,7 +152,7 @@ test('stage 5 with certificates and a hosted zone: the same HTTPS origins in the
   const cfn = cloudFormationParity(both(5, context).templates);
   const tf = terraformParity(both(5, context).stacks);
   expect(tf.CloudFront).toEqual(cfn.CloudFront);
-  expect(tf.CloudFront).toContain('origins origin-us-east-1.example.com https-only and origin-us-west-2.example.com https-only and origin.example.com https-only');
+  expect(tf.CloudFront).toContain('origins origin-failover.example.com https-only and origin-us-east-1.example.com https-only and origin-us-west-2.example.com https-only');
 });
 
 test('parity reads a different origin protocol, origin name or viewer certificate as a difference', () => {

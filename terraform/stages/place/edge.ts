@@ -3,7 +3,8 @@
  * with a hosted zone, the Route 53 failover records the write paths follow.
  */
 import { App, TerraformOutput } from 'cdktf';
-import { ORIGIN_VERIFY_HEADER } from '../../../core/settings';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record';
+import { ORIGIN_RECORD_LABELS, ORIGIN_VERIFY_HEADER } from '../../../core/settings';
 import { EDGE_REGION, servingAlarmName, WRITE_PATHS } from '../../../core/naming';
 import { TfAlarmTopic } from '../../alarm-topic';
 import { TfAssetsBucket } from '../../assets-bucket';
@@ -33,6 +34,7 @@ export function edge(app: App, f: Foundation, options: EdgeOptions): void {
   // As CloudFormation's edge(): stage 4's originDomainName; at stage 5 the region's name in the zone.
   let originDomainName = config.originDomainName;
   let failover: TfEdgeProps['failover'];
+  let records: Route53Record[] = [];
   if (options.secondary) {
     stack.addDependency(options.secondary.f.app);
     const region = (g: Foundation, web: TfWebTier) => ({
@@ -40,10 +42,12 @@ export function edge(app: App, f: Foundation, options: EdgeOptions): void {
     });
     if (config.hostedZoneId && config.hostedZoneName) {
       const dns = new TfFailoverDns(stack, 'OriginDns', {
-        zoneId: config.hostedZoneId, zoneName: config.hostedZoneName, recordName: 'origin',
+        zoneId: config.hostedZoneId, zoneName: config.hostedZoneName,
+        recordName: ORIGIN_RECORD_LABELS.region, failoverRecordName: ORIGIN_RECORD_LABELS.failover,
         primary: region(f, options.web), secondary: region(options.secondary.f, options.secondary.web),
       });
       primaryOrigin = dns.regionNames[f.region];
+      records = dns.records;
       originDomainName = primaryOrigin;
       failover = { domainName: dns.regionNames[options.secondary.f.region], writePaths: [...WRITE_PATHS], writeDomainName: dns.failoverName };
     } else {
@@ -63,6 +67,8 @@ export function edge(app: App, f: Foundation, options: EdgeOptions): void {
     assetsBucketDomainName: options.assets.bucket.bucketRegionalDomainName,
     alarmTopicArn: alarms.topic.arn,
     failover,
+    // As CloudFormation's edge(): the distribution waits for the names its origins use.
+    dependsOn: records.length ? records : undefined,
   });
   new TerraformOutput(stack, 'SiteDomainName', { value: site.distribution.domainName, description: 'Point the site\'s DNS here (CNAME or Route 53 alias)' });
 }
