@@ -46,8 +46,8 @@ export interface GrowthConfig {
   /** The site's own host name on CloudFront (stage 4 on), with `edgeCertificateArn`. */
   readonly domainName?: string;
   /**
-   * Route 53 hosted zone for the failover records of stage 5 (`origin.<zone>` and one name per
-   * region), with `hostedZoneName`.
+   * Route 53 hosted zone for the failover records of stage 5 (`origin-failover.<zone>` and one name
+   * per region), with `hostedZoneName`.
    */
   readonly hostedZoneId?: string;
   readonly hostedZoneName?: string;

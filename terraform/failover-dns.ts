@@ -57,9 +57,13 @@ export class TfFailoverDns extends Construct {
         tags: { Name: `${this.failoverName} ${region.region}` },
       });
       const alias = { name: region.loadBalancerDnsName, zoneId: region.loadBalancerZoneId, evaluateTargetHealth: true };
+      // A new name replaces the record; Terraform would destroy the old one first, and CloudFront
+      // would resolve nothing for the write paths until its own update deployed. Creating first is
+      // safe: Route 53 refuses (allow_overwrite stays false) rather than overwrite a record it has.
       const failoverRecord = new Route53Record(this, `${role}Record`, {
         zoneId: props.zoneId, name: this.failoverName, type: 'A', setIdentifier: `${role.toLowerCase()}-${region.region}`,
         failoverRoutingPolicy: { type: role.toUpperCase() }, healthCheckId: check.id, alias,
+        lifecycle: { createBeforeDestroy: true },
       });
       const regionName = `${props.recordName}-${region.region}.${props.zoneName}`;
       this.records.push(failoverRecord, new Route53Record(this, `${role}RegionRecord`, { zoneId: props.zoneId, name: regionName, type: 'A', alias }));

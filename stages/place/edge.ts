@@ -99,7 +99,7 @@ export function edge(f: Foundation, options: EdgeOptions): EdgeDistribution {
   });
   // The distribution names the origins as plain strings: without this it would be updated while
   // the records are created, and an edge location resolving a name too early caches NXDOMAIN.
-  if (origins.dns) site.distribution.node.addDependency(origins.dns);
+  if (origins.dns) site.distribution.node.defaultChild!.node.addDependency(origins.dns);
   new CfnOutput(stack, 'SiteDomainName', {
     value: site.distribution.distributionDomainName,
     description: 'Point the site\'s DNS here (CNAME or Route 53 alias)',

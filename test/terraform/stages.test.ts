@@ -272,6 +272,11 @@ describe('stage 5 as Terraform', () => {
     expect(records.map(([, r]) => r.name).sort()).toEqual(['origin-failover.example.com', 'origin-failover.example.com', 'origin-us-east-1.example.com', 'origin-us-west-2.example.com']);
     const [distribution] = Object.values<any>(zoned.resource!.aws_cloudfront_distribution);
     expect([...distribution.depends_on].sort()).toEqual(records.map(([id]) => `aws_route53_record.${id}`).sort());
+    // A renamed failover record is replaced; destroyed first, the write paths would resolve nothing
+    // until CloudFront's update deployed.
+    const failover = records.filter(([, r]) => r.failover_routing_policy);
+    expect(failover).toHaveLength(2);
+    for (const [, r] of failover) expect(r.lifecycle).toEqual({ create_before_destroy: true });
   });
 
   test('writes the second region\'s stacks with the provider in that region', () => {
