@@ -61,24 +61,15 @@ test('a key that applies to one of the stages a command builds is no warning', (
   expect(run('cost', '1..2', '-c', 'keepBox=true', '--json').stderr).toContain('"keepBox" has no effect at stages 1, 2');
 });
 
-test('synth --engine terraform says where it wrote and in which order to apply', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'growth-stages-cli-tf-'));
-  try {
-    const result = run('synth', '2', '--engine', 'terraform', '--out', out, '-c', 'appName=shop');
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain(`Terraform JSON of stage 2 split-db in ${out}`);
-    expect(result.stdout).toMatch(/1\. shop-network .*\n {2}2\. shop-data .*\n {2}3\. shop-app /);
-    expect(result.stdout).toContain(`(terraform -chdir=${out}/stacks/shop-network init && terraform -chdir=${out}/stacks/shop-network apply)`);
-  } finally {
-    fs.rmSync(out, { recursive: true, force: true });
-  }
-});
-
-// Run from docs/, synth read the project's cdk.json but wrote docs/cdk.out (newcomer walk).
-test("synth writes into the project's output directory wherever it is run from", () => {
-  const result = spawnSync(process.execPath, [BIN, 'synth', '1', '--engine', 'terraform'], { encoding: 'utf8', cwd: os.tmpdir() });
+// Run from docs/, synth read the project's cdk.json but wrote docs/cdk.out (newcomer walk): the
+// default output is the project's, wherever the command runs.
+test("synth --engine terraform writes into the project's cdktf.out from any directory, and says where and in which order to apply", () => {
+  const out = path.join(__dirname, '..', '..', 'cdktf.out');
+  const result = spawnSync(process.execPath, [BIN, 'synth', '2', '--engine', 'terraform', '-c', 'appName=shop'], { encoding: 'utf8', cwd: os.tmpdir() });
   expect(result.status).toBe(0);
-  expect(result.stdout).toContain(`in ${path.join(__dirname, '..', '..', 'cdktf.out')};`);
+  expect(result.stdout).toContain(`Terraform JSON of stage 2 split-db in ${out}`);
+  expect(result.stdout).toMatch(/1\. shop-network .*\n {2}2\. shop-data .*\n {2}3\. shop-app /);
+  expect(result.stdout).toContain(`(terraform -chdir=${out}/stacks/shop-network init && terraform -chdir=${out}/stacks/shop-network apply)`);
 });
 
 test('cost 1..2 prints one row of totals per stage', () => {

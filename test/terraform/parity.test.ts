@@ -115,6 +115,21 @@ test('stage 5 with a hosted zone: the same Route 53 health checks and failover r
   expect(tf['Route 53 health checks']).toContain('CLOUDWATCH_METRIC webapp-us-west-2-serving (Unhealthy without data)');
 });
 
+// As CloudFormation's stage 5: never origin.<zone> (stage 4's hand-made originDomainName; Route 53
+// refuses a record beside a plain one of the same name), and the distribution waits for the records.
+test('stage 5 as Terraform with a hosted zone: names origin-failover and the regions, and the distribution depends on those records', () => {
+  const zoned = both(5, { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' }).stacks['webapp-edge'];
+  const records = Object.entries<any>(zoned.resource!.aws_route53_record);
+  expect(records.map(([, r]) => r.name).sort()).toEqual(['origin-failover.example.com', 'origin-failover.example.com', 'origin-us-east-1.example.com', 'origin-us-west-2.example.com']);
+  const [distribution] = Object.values<any>(zoned.resource!.aws_cloudfront_distribution);
+  expect([...distribution.depends_on].sort()).toEqual(records.map(([id]) => `aws_route53_record.${id}`).sort());
+  // A renamed failover record is replaced; destroyed first, the write paths would resolve nothing
+  // until CloudFront's update deployed.
+  const failover = records.filter(([, r]) => r.failover_routing_policy);
+  expect(failover).toHaveLength(2);
+  for (const [, r] of failover) expect(r.lifecycle).toEqual({ create_before_destroy: true });
+});
+
 test('the subnet plan both engines use is the one CDK allocates', () => {
   const cdkSubnets = Object.values<any>(both(1).templates['webapp-network'].Resources)
     .filter((r) => r.Type === 'AWS::EC2::Subnet').map((r) => r.Properties.CidrBlock);

@@ -264,21 +264,6 @@ describe('stage 5 as Terraform', () => {
   const DATA2 = `${DATA}-us-west-2`;
   const APP2 = `${APP}-us-west-2`;
 
-  // As CloudFormation's stage 5: never origin.<zone> (stage 4's hand-made originDomainName; Route 53
-  // refuses a record beside a plain one of the same name), and the distribution waits for the records.
-  test('with a hosted zone, names origin-failover and the regions, and the distribution depends on those records', () => {
-    const zoned = synthTerraformStage(5, { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' })['webapp-edge'];
-    const records = Object.entries<any>(zoned.resource!.aws_route53_record);
-    expect(records.map(([, r]) => r.name).sort()).toEqual(['origin-failover.example.com', 'origin-failover.example.com', 'origin-us-east-1.example.com', 'origin-us-west-2.example.com']);
-    const [distribution] = Object.values<any>(zoned.resource!.aws_cloudfront_distribution);
-    expect([...distribution.depends_on].sort()).toEqual(records.map(([id]) => `aws_route53_record.${id}`).sort());
-    // A renamed failover record is replaced; destroyed first, the write paths would resolve nothing
-    // until CloudFront's update deployed.
-    const failover = records.filter(([, r]) => r.failover_routing_policy);
-    expect(failover).toHaveLength(2);
-    for (const [, r] of failover) expect(r.lifecycle).toEqual({ create_before_destroy: true });
-  });
-
   test('writes the second region\'s stacks with the provider in that region', () => {
     for (const role of ['network', 'data', 'app']) expect((tf[`webapp-${role}-us-west-2`] as any).provider.aws[0].region).toBe('us-west-2');
   });
