@@ -25,6 +25,11 @@ export function forgetWhenRemoved(stack: TerraformStack, address: string): void 
   stack.addOverride('removed', blocks);
 }
 
+/** A stack's local state file, relative to the folder cdktf writes it to (`stacks/<stack>/`). */
+export function localStatePath(stack: string): string {
+  return `../${stack}/terraform.${stack}.tfstate`;
+}
+
 export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, region = config.region, secondary = false): TerraformStack {
   const name = stackName(config.appName, role, secondary ? region : undefined);
   const stack = new TerraformStack(app, name);
@@ -42,7 +47,10 @@ export function growthTfStack(app: App, config: GrowthConfig, role: StackRole, r
     // Terraform >= 1.10 locks with a lock file next to the state; cdktf 0.21 predates the option.
     backend.addOverride('use_lockfile', true);
   } else {
-    new LocalBackend(stack, { path: `terraform.${name}.tfstate` });
+    // Relative to the folder Terraform runs in (`stacks/<stack>/`). cdktf gives a consumer's
+    // terraform_remote_state the producer's path as is, so a bare file name would be looked for in
+    // the consumer's folder: the sibling path resolves to the producer's state from either one.
+    new LocalBackend(stack, { path: localStatePath(name) });
   }
   // `removed` blocks need Terraform 1.7, S3 lock files 1.10.
   stack.addOverride('terraform.required_version', config.tfStateBucket ? '>= 1.10' : '>= 1.7');

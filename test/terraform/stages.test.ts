@@ -3,6 +3,7 @@
  * writes, its security properties, the addresses of what holds data, refusals, and a snapshot
  * per stack from `Testing.synth`.
  */
+import * as path from 'path';
 import { STAGES } from '../../core/stages';
 import { AURORA_POSTGRES_VERSION } from '../../core/settings';
 import { STATEFUL_TERRAFORM_TYPES } from '../../core/stateful';
@@ -32,8 +33,27 @@ describe('stage 1 as Terraform', () => {
     expect(Object.keys(tf).sort()).toEqual([APP, DATA, NETWORK]);
     for (const [name, stack] of Object.entries<any>(tf)) {
       expect(stack.provider.aws).toEqual([expect.objectContaining({ region: 'us-east-1' })]);
-      expect(stack.terraform.backend).toEqual({ local: { path: `terraform.${name}.tfstate` } });
+      expect(stack.terraform.backend).toEqual({ local: { path: `../${name}/terraform.${name}.tfstate` } });
     }
+  });
+
+  // Terraform runs each stack in its own folder (stacks/<stack>/) and resolves a local path from
+  // there, for the backend and for terraform_remote_state alike: a consumer given the bare file
+  // name looked for the producer's state in its own folder, and its first plan failed.
+  test.each(TERRAFORM_STAGES)("stage %i: every stack reads each producer's state where the producer writes it", (stage) => {
+    const stacks = synthTerraformStage(stage);
+    const stateFile = (stack: string) => path.posix.join('stacks', stack, (stacks[stack] as any).terraform.backend.local.path);
+    let reads = 0;
+    for (const [consumer, json] of Object.entries<any>(stacks)) {
+      for (const [id, remote] of Object.entries<any>(json.data?.terraform_remote_state ?? {})) {
+        const producer = id.replace(/^cross-stack-reference-input-/, '');
+        expect(Object.keys(stacks)).toContain(producer);
+        expect(remote.backend).toBe('local');
+        expect(path.posix.join('stacks', consumer, remote.config.path)).toBe(stateFile(producer));
+        reads++;
+      }
+    }
+    expect(reads).toBeGreaterThan(0);
   });
 
   test('keeps state in S3 when tfStateBucket is set, encrypted and locked', () => {
