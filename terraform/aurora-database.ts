@@ -195,6 +195,8 @@ export class TfAuroraDatabase extends Construct {
         // Pinned: an upgrade is a change of AURORA_POSTGRES_VERSION (docs/runbooks/engine-upgrade.md).
         autoMinorVersionUpgrade: false,
         publiclyAccessible: false,
+        // The zones come from the network's live zone list: placed once, kept (as the subnets).
+        lifecycle: { ignoreChanges: ['availability_zone'] },
         ...instanceMonitoring,
       });
     }

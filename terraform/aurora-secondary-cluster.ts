@@ -109,6 +109,8 @@ export class TfAuroraSecondaryCluster extends Construct {
       new RdsClusterInstance(this, `Instance${i + 1}`, {
         clusterIdentifier: this.cluster.id, instanceClass: 'db.serverless', engine: 'aurora-postgresql', engineVersion: AURORA_POSTGRES_VERSION,
         availabilityZone: props.availabilityZones[i % props.availabilityZones.length], autoMinorVersionUpgrade: false, publiclyAccessible: false,
+        // The zones come from the network's live zone list: placed once, kept (as the subnets).
+        lifecycle: { ignoreChanges: ['availability_zone'] },
         ...instanceMonitoring,
       });
     }

@@ -44,7 +44,8 @@ export class TfDataVolume extends Construct {
       encrypted: true,
       finalSnapshot: true,
       tags: { DailySnapshot: props.snapshotTag },
-      lifecycle: { preventDestroy: true },
+      // Its zone comes from the network's live zone list: placed once, kept (as the subnets).
+      lifecycle: { preventDestroy: true, ignoreChanges: ['availability_zone'] },
     });
     const role = new IamRole(this, 'SnapshotRole', {
       assumeRolePolicy: new DataAwsIamPolicyDocument(this, 'SnapshotAssume', {

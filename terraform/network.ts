@@ -70,6 +70,9 @@ export class TfNetwork extends Construct {
         availabilityZone: this.availabilityZones[az],
         mapPublicIpOnLaunch: tier.kind === 'public' && props.mapPublicIpOnLaunch !== false,
         tags: { Name: name, 'growth-stages:tier': tier.name },
+        // The zones are read at every plan, of those "available" now: an impaired zone shifts the
+        // list, and a new zone would replace the subnet (and what is in it). Placed once, kept.
+        lifecycle: { ignoreChanges: ['availability_zone'] },
       });
       (this.subnetIds[tier.name] ??= []).push(subnet.id);
       const table = new RouteTable(this, `${name}RouteTable`, { vpcId: this.vpc.id });
