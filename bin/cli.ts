@@ -61,9 +61,9 @@ function userContext(pairs: string[] = [], flag = '-c', stageAccepted = "the sta
 }
 
 /** The validated configuration of `stage` (core/project-context.ts); a refusal exits 2 with its one line. */
-function configure(stage: StageNumber, pairs?: string[], scope?: string): { context: Record<string, unknown>; config: GrowthConfig } {
+function configure(stage: StageNumber, pairs?: string[], scope?: string, set: Record<string, string> = {}): { context: Record<string, unknown>; config: GrowthConfig } {
   try {
-    return commandConfig(projectContext(), userContext(pairs), stage, scope);
+    return commandConfig(projectContext(), userContext(pairs), stage, scope, set);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
@@ -211,8 +211,8 @@ program.command('rehearse')
     const changed = userContext(options.set, '--set', 'a setting; a move between stages is <from> <to>');
     const before = configure(from, options.context);
     // The settings changed, over cdk.json and -c.
+    const after = configure(to, options.context, undefined, changed);
     const afterPairs = [...(options.context ?? []), ...(options.set ?? [])];
-    const after = configure(to, afterPairs);
     warnInactiveKeys([...new Set([from, to])], afterPairs);
     if (options.set && JSON.stringify(before.config) === JSON.stringify(after.config)) {
       fail(`invalid --set ${options.set.join(' ')}; accepted: a value other than the current one (the configuration would not change)`);

@@ -6,14 +6,17 @@
 import { ORIGIN_RECORD_LABELS, SIZES } from './settings';
 import { findStage, STAGE_CHOICES, StageDefinition } from './stages';
 
-/** A configuration value that cannot be used; the message is one line for the user. */
+/**
+ * A configuration value that cannot be used, or one that is needed and missing (`value`
+ * undefined); the message is one line for the user.
+ */
 export class ConfigError extends Error {
   constructor(
     readonly key: string,
     readonly value: unknown,
     readonly accepted: string,
   ) {
-    super(`invalid value for "${key}": ${JSON.stringify(value)}; accepted: ${accepted}`);
+    super(value === undefined ? `missing value for "${key}"; accepted: ${accepted}` : `invalid value for "${key}": ${JSON.stringify(value)}; accepted: ${accepted}`);
     this.name = 'ConfigError';
   }
 }
@@ -204,23 +207,22 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const certificateArn = certificate('certificateArn', text('certificateArn'), region, "the load balancer's region");
   const originDomainName = hostName('originDomainName', text('originDomainName'));
   if (stage.recipe.serving === 'cloudfront' && !stage.recipe.secondRegion && certificateArn && !originDomainName) {
-    throw new ConfigError('originDomainName', '', 'with certificateArn at stage 4, the DNS name on that certificate that resolves to the load balancer (CloudFront connects to it over HTTPS)');
+    throw new ConfigError('originDomainName', undefined, 'with certificateArn at stage 4, the DNS name on that certificate that resolves to the load balancer (CloudFront connects to it over HTTPS)');
   }
   const zoneId = text('hostedZoneId');
   const hostedZoneId = zoneId === undefined ? undefined
     : matching('hostedZoneId', zoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone ID like Z0123456789ABCDEFGHIJ');
   const hostedZoneName = hostName('hostedZoneName', text('hostedZoneName'));
   if (Boolean(hostedZoneId) !== Boolean(hostedZoneName)) {
-    const [key, value] = hostedZoneName ? ['hostedZoneId', ''] : ['hostedZoneName', ''];
-    throw new ConfigError(key, value, 'set together: hostedZoneId and hostedZoneName name one Route 53 hosted zone');
+    throw new ConfigError(hostedZoneName ? 'hostedZoneId' : 'hostedZoneName', undefined, 'set together: hostedZoneId and hostedZoneName name one Route 53 hosted zone');
   }
   const secondaryCertificateArn = certificate('secondaryCertificateArn', text('secondaryCertificateArn'), secondaryRegion, 'the secondary region');
   if (stage.recipe.secondRegion && certificateArn) {
     if (!hostedZoneName) {
-      throw new ConfigError('hostedZoneName', '', 'with certificateArn at stage 5, the hosted zone whose origin names (origin-<region>.<zone>) the certificates carry');
+      throw new ConfigError('hostedZoneName', undefined, 'with certificateArn at stage 5, the hosted zone of the origin names the certificates carry (origin-<region>.<zone> and origin-failover.<zone>)');
     }
     if (!secondaryCertificateArn) {
-      throw new ConfigError('secondaryCertificateArn', '', `with certificateArn at stage 5, a certificate in "${secondaryRegion}" for the second load balancer`);
+      throw new ConfigError('secondaryCertificateArn', undefined, `with certificateArn at stage 5, a certificate in "${secondaryRegion}" for the second load balancer`);
     }
   }
   if (stage.recipe.secondRegion && hostedZoneName && originDomainName) {
@@ -235,7 +237,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const edgeCertificateArn = certificate('edgeCertificateArn', text('edgeCertificateArn'), 'us-east-1', "CloudFront's region");
   if (Boolean(domainName) !== Boolean(edgeCertificateArn)) {
     const [key, value] = domainName ? ['edgeCertificateArn', edgeCertificateArn] : ['domainName', domainName];
-    throw new ConfigError(key, value ?? '', 'set together: domainName is the site\'s host name and edgeCertificateArn a us-east-1 certificate naming it');
+    throw new ConfigError(key, value, 'set together: domainName is the site\'s host name and edgeCertificateArn a us-east-1 certificate naming it');
   }
 
   const openOriginValue = text('openOrigin', 'false');
@@ -248,7 +250,7 @@ export function parseConfig(get: (key: ConfigKey) => unknown): GrowthConfig {
   const imageId = ami('imageId', text('imageId'));
   const secondaryImageId = ami('secondaryImageId', text('secondaryImageId'));
   if (stage.recipe.secondRegion && imageId && !secondaryImageId) {
-    throw new ConfigError('secondaryImageId', '', `with imageId at stage 5, the AMI ID of the same image in "${secondaryRegion}" (AMI IDs are regional)`);
+    throw new ConfigError('secondaryImageId', undefined, `with imageId at stage 5, the AMI ID of the same image in "${secondaryRegion}" (AMI IDs are regional)`);
   }
 
   const tfStateBucketValue = text('tfStateBucket');

@@ -35,23 +35,24 @@ export function projectContext(file = CDK_JSON): Record<string, unknown> {
  * command's argument replaces, is checked too (an empty one is refused as `-c stage=` is).
  * @param scope what a refusal of a value is about (`stage 5`: a value can suit one stage and not
  *   the next), or '' for a command of every stage; unknown keys and empty values have no scope
- * @throws ConfigError whose one line says where the value came from (`-c` or cdk.json) and the scope
+ * @param set `rehearse --set` values, over `user`'s
+ * @throws ConfigError whose one line says where the value came from (`--set`, `-c` or cdk.json) and the scope
  */
-export function commandConfig(project: Record<string, unknown>, user: Record<string, string>, stage: StageNumber, scope = `stage ${stage}`):
-  { context: Record<string, unknown>; config: GrowthConfig } {
+export function commandConfig(project: Record<string, unknown>, user: Record<string, string>, stage: StageNumber, scope = `stage ${stage}`,
+  set: Record<string, string> = {}): { context: Record<string, unknown>; config: GrowthConfig } {
   const located = (error: unknown, about: string) => {
     if (!(error instanceof ConfigError)) return error;
-    const source = error.key in user ? '-c' : error.key in project ? 'cdk.json' : undefined;
+    const source = error.key in set ? '--set' : error.key in user ? '-c' : error.key in project ? 'cdk.json' : undefined;
     const where = [source, error.key === 'stage' ? undefined : about].filter(Boolean).join(', ');
     if (where) error.message = `${where}: ${error.message}`;
     return error;
   };
   try {
-    checkContextKeys({ ...project, ...user });
+    checkContextKeys({ ...project, ...user, ...set });
   } catch (error) {
     throw located(error, '');
   }
-  const context: Record<string, unknown> = { ...project, ...user, stage };
+  const context: Record<string, unknown> = { ...project, ...user, ...set, stage };
   try {
     parseConfig((key) => (key === 'stage' ? project.stage : undefined));
     return { context, config: parseConfig((key) => context[key]) };

@@ -102,6 +102,9 @@ describe('parseConfig', () => {
     expect(parse({ stage: 4 }).dbMinCapacity).toBe(0.5);
     expect(refusal({ stage: 5, dbMinCapacity: 0 }).message).toBe('invalid value for "dbMinCapacity": "0"; accepted: ACUs from 0.5 to 256 in steps of 0.5');
     expect(refusal({ stage: 5, certificateArn }).key).toBe('hostedZoneName');
+    // A value the user never set is missing, not "" (an empty value is refused as such).
+    expect(refusal({ stage: 5, certificateArn }).message).toBe('missing value for "hostedZoneName"; accepted: with certificateArn at stage 5, '
+      + 'the hosted zone of the origin names the certificates carry (origin-<region>.<zone> and origin-failover.<zone>)');
     const zone = { hostedZoneId: 'Z0123456789ABCDEFGHIJ', hostedZoneName: 'example.com' };
     expect(refusal({ stage: 5, certificateArn, ...zone }).key).toBe('secondaryCertificateArn');
     expect(parse({ stage: 5, certificateArn, ...zone, secondaryCertificateArn })).toMatchObject({ ...zone, secondaryCertificateArn });
@@ -241,6 +244,8 @@ describe('the configuration a command runs with (core/project-context.ts)', () =
     expect(refused(() => commandConfig({}, { appName: 'Shop' }, 1, ''))).toMatch(/^-c: invalid value for "appName"/);
     expect(refused(() => commandConfig({}, { dbMinCapacity: '0' }, 5))).toMatch(/^-c, stage 5: invalid value for "dbMinCapacity": "0"/);
     expect(commandConfig({}, { dbMinCapacity: '0' }, 4).config.dbMinCapacity).toBe(0);
+    expect(refused(() => commandConfig({}, { minCapacity: '3' }, 3, undefined, { minCapacity: 'four' }))).toMatch(/^--set, stage 3: invalid value for "minCapacity": "four"/);
+    expect(refused(() => commandConfig({}, {}, 5, undefined, { apName: 'x' }))).toMatch(/^--set: unknown context key "apName"/);
     // Unknown keys and empty values are refused at every stage: no stage in the line.
     expect(refused(() => commandConfig({}, { apName: 'shop' }, 3))).toMatch(/^-c: unknown context key "apName" \(did you mean "appName"\?\)/);
     expect(refused(() => commandConfig({ region: ' ' }, {}, 3))).toMatch(/^cdk\.json: invalid value for "region": " "; accepted: a value/);
