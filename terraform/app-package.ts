@@ -27,7 +27,10 @@ export class TfAppPackage extends Construct {
     super(scope, id);
     if (!fs.existsSync(path.join(props.path))) throw new Error(`TfAppPackage: no folder at ${props.path}`);
     this.bucket = new TfPrivateBucket(this, 'Bucket', { bucketPrefix: 'growth-stages-app-' }).bucket;
-    // A new version of the app is a new key; the previous package stays 30 days once replaced.
+    // A new version of the app is a new key. Terraform replaces the object, and the provider deletes
+    // every version of the old key (CloudFormation's assets stay): an instance launched from an
+    // older launch template version cannot fetch its package any more. Known gap, in
+    // docs/terraform.md; the rule expires what an overwrite of one key leaves.
     bucketLifecycle(this, 'Lifecycle', this.bucket, bucketLifecycleRule('previous-versions', { noncurrentVersionExpirationDays: SIZES.assetNoncurrentVersionDays }));
     const asset = new TerraformAsset(this, 'Archive', { path: props.path, type: AssetType.ARCHIVE });
     this.object = new S3Object(this, 'Object', {
