@@ -26,7 +26,7 @@ export function forgetWhenRemoved(stack: TerraformStack, address: string): void 
 }
 
 /** A stack's local state file, relative to the folder cdktf writes it to (`stacks/<stack>/`). */
-export function localStatePath(stack: string): string {
+function localStatePath(stack: string): string {
   return `../${stack}/terraform.${stack}.tfstate`;
 }
 
