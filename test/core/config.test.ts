@@ -6,16 +6,19 @@ import { commandConfig, projectContext } from '../../core/project-context';
 
 const parse = (values: Record<string, unknown>) => parseConfig((key) => values[key]);
 
-/** The one-line message for `values`, or a failure when they are accepted. */
-function refusal(values: Record<string, unknown>): ConfigError {
+/** The ConfigError `run` throws, or a failure when it throws none. */
+function configError(run: () => unknown, what: string): ConfigError {
   try {
-    parse(values);
+    run();
   } catch (error) {
     if (error instanceof ConfigError) return error;
     throw error;
   }
-  throw new Error(`accepted ${JSON.stringify(values)}`);
+  throw new Error(`accepted ${what}`);
 }
+
+/** The refusal of `values` (its one-line message is `.message`), or a failure when they are accepted. */
+const refusal = (values: Record<string, unknown>) => configError(() => parse(values), JSON.stringify(values));
 
 describe('parseConfig', () => {
   test('fills every default', () => {
@@ -208,15 +211,7 @@ describe('parseConfig', () => {
 });
 
 describe('the configuration a command runs with (core/project-context.ts)', () => {
-  const refused = (run: () => unknown): string => {
-    try {
-      run();
-    } catch (error) {
-      if (error instanceof ConfigError) return error.message;
-      throw error;
-    }
-    throw new Error('accepted');
-  };
+  const refused = (run: () => unknown) => configError(run, 'it').message;
 
   // A newcomer's broken cdk.json printed an 18-line SyntaxError trace from every command.
   test('a cdk.json that is not JSON, or whose context is not an object, is one line naming the file', () => {
